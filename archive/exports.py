@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def search_export(request):
+    return HttpResponse("")

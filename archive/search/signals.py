@@ -1,0 +1,5 @@
+from haystack.signals import BaseSignalProcessor
+
+
+class ArticleSignalProcessor(BaseSignalProcessor):
+    pass

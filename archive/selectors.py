@@ -1,0 +1,142 @@
+"""Read-side queries: what pages, the API, exports and feeds show."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from archive.models import Article, Source
+from archive.search import engine
+from archive.search.types import SearchParams  # noqa: F401  (re-exported for callers)
+
+
+@dataclass
+class ArchiveStats:
+    articles: int
+    sources: int
+    first: dt.datetime | None
+    last: dt.datetime | None
+    undated: int
+
+
+def archive_stats():
+    """Return the archive's size: articles, sources and the span of dates."""
+    aggregate = Article.objects.aggregate(
+        articles=Count("id"),
+        first=Min("published"),
+        last=Max("published"),
+        undated=Count("id", filter=Q(published__isnull=True)),
+    )
+    return ArchiveStats(sources=Source.objects.count(), **aggregate)
+
+
+def article_list_recent(*, limit=10):
+    """Return the articles added most recently."""
+    return list(Article.objects.select_related("source").order_by("-created", "-id")[:limit])
+
+
+def article_get(*, external_id):
+    """Return the article with its source and images, or None."""
+    return (
+        Article.objects.select_related("source").prefetch_related("images").filter(external_id=external_id).first()
+    )
+
+
+def article_neighbours(*, article):
+    """Return the previous and next article of the same source by date (None at the ends)."""
+    if not article.published:
+        return None, None
+    same = Article.objects.filter(source=article.source_id).exclude(pk=article.pk)
+    previous = same.filter(published__lte=article.published).order_by("-published", "-id").first()
+    following = same.filter(published__gte=article.published).order_by("published", "id").first()
+    return previous, following
+
+
+def source_slugs():
+    return list(Source.objects.values_list("slug", flat=True))
+
+
+def source_list_with_counts():
+    """Return every source with its number of articles and date span, largest first."""
+    return list(
+        Source.objects.annotate(
+            article_count=Count("articles"),
+            first=Min("articles__published"),
+            last=Max("articles__published"),
+        ).order_by("-article_count", "name")
+    )
+
+
+def source_get(*, slug):
+    return Source.objects.filter(slug=slug).first()
+
+
+def article_list_for_source(*, source):
+    return Article.objects.filter(source=source).select_related("source")
+
+
+def article_count_by_year(*, source=None):
+    """Return [(year, count)] in ascending order; undated articles are not counted."""
+    queryset = Article.objects.filter(published__isnull=False)
+    if source is not None:
+        queryset = queryset.filter(source=source)
+    rows = queryset.annotate(year=ExtractYear("published")).values("year").annotate(n=Count("id")).order_by("year")
+    return [(row["year"], row["n"]) for row in rows]
+
+
+def article_count_by_month(*, year):
+    rows = (
+        Article.objects.filter(published__year=year)
+        .annotate(month=ExtractMonth("published"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    return [(row["month"], row["n"]) for row in rows]
+
+
+def article_count_by_day(*, year, month):
+    rows = (
+        Article.objects.filter(published__year=year, published__month=month)
+        .annotate(day=ExtractDay("published"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    return [(row["day"], row["n"]) for row in rows]
+
+
+def article_list_for_day(*, year, month, day):
+    return Article.objects.filter(
+        published__year=year, published__month=month, published__day=day
+    ).select_related("source")
+
+
+def article_list_for_month(*, year, month):
+    return Article.objects.filter(published__year=year, published__month=month).select_related("source")
+
+
+def article_search(*, params):
+    """Run a search; return a :class:`~archive.search.types.SearchPage`."""
+    return engine.search(params)
+
+
+def article_search_iter(*, params, limit):
+    """Yield (article, score) for every hit of the search, in its sort order, up to ``limit``."""
+    return engine.iterate(params, limit=limit)
+
+
+def article_timeline(*, params, interval="year"):
+    """Return the hits per period for the search and the archive's articles per period."""
+    return engine.timeline(params, interval=interval)
+
+
+def article_highlight(*, article, query, exact=False):
+    """Return the article's title, paragraphs and captions with the query's matches marked."""
+    return engine.highlight_article(article, query=query, exact=exact)
+
+
+def article_related(*, article, limit=5):
+    """Return articles like this one ("more like this")."""
+    return engine.related(article, limit=limit)
