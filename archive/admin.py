@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import admin_views
 from archive.models import Article, ArticleImage, Source
+from archive.services import article_refresh_content_hash
 
 admin.site.site_header = _("Arabic news archive")
 admin.site.site_title = _("Archive administration")
@@ -57,6 +60,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ("content_hash", "created", "updated"), "classes": ("collapse",)}),
     )
     inlines = [ArticleImageInline]
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
     change_list_template = "admin/archive/article/change_list.html"
 
     def get_queryset(self, request):
@@ -65,6 +69,11 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("images"), ordering="image_total")
     def image_count(self, obj):
         return obj.image_total
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The content hash covers the captions, which the inline saves after the article.
+        article_refresh_content_hash(article=form.instance)
 
     def get_urls(self):
         upload = self.admin_site.admin_view(admin_views.ArticleUploadView.as_view(model_admin=self))
@@ -75,6 +84,7 @@ class ArticleAdmin(admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "homepage", "article_count")
     search_fields = ("name", "slug")
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):

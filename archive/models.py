@@ -168,3 +168,23 @@ def content_hash(*, title, body, source, published, published_precision, author,
         separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class PendingIndexUpdate(models.Model):
+    """An article whose index entry must be brought in line with the database.
+
+    Rows are written in the same transaction as the change they stand for, so an
+    index update is never lost: if the index is busy or the process dies, the row
+    waits for the next writer (or ``check_index --repair``).
+    """
+
+    article_id = models.BigIntegerField(_("article id"), db_index=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending index update")
+        verbose_name_plural = _("pending index updates")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.article_id}"

@@ -179,6 +179,14 @@ def _article_replace_captions(*, article, captions):
             image.delete()
 
 
+def article_refresh_content_hash(*, article):
+    """Recompute the stored content hash after an edit (so a re-import sees the change)."""
+    digest = article.compute_content_hash()
+    if digest != article.content_hash:
+        Article.objects.filter(pk=article.pk).update(content_hash=digest)
+        article.content_hash = digest
+
+
 def _chunks(iterable, size):
     iterator = iter(iterable)
     while chunk := list(itertools.islice(iterator, size)):
@@ -201,7 +209,16 @@ def article_import(
     ``source`` and ``published`` (a ``(datetime, precision)`` pair) fill records that
     lack them.  A bad record is reported with its file and line and skipped.
     """
+    from archive.search.indexing import index_deferred, index_suspended
+
     limits = limits or Limits.from_settings()
+    # Article saves queue their index updates (durably, in their own transaction);
+    # the queue is applied once per chunk, with one index writer.
+    with (index_deferred() if update_index else index_suspended()):
+        return _article_import(paths, source, published, dry_run, limits, display_names, on_outcome, update_index)
+
+
+def _article_import(paths, source, published, dry_run, limits, display_names, on_outcome, update_index):
     report = ImportReport()
     sources = _SourceCache()
     display_names = display_names or {}
@@ -256,7 +273,7 @@ def article_import(
                 chunk_changed.append(article_id)
             _notify(on_outcome, outcome)
         if update_index and chunk_changed and not dry_run:
-            search_index_articles(article_ids=chunk_changed)
+            search_flush_index()
     return report
 
 
@@ -287,8 +304,8 @@ def _notify(callback, outcome):
         callback(outcome)
 
 
-def search_index_articles(*, article_ids):
-    """Bring the search index in line with the database for these articles."""
-    from archive.search.indexing import index_update_articles
+def search_flush_index():
+    """Apply queued index updates; when the index is busy they stay queued for the next writer."""
+    from archive.search.indexing import index_flush_pending_quietly
 
-    index_update_articles(article_ids=article_ids)
+    index_flush_pending_quietly()

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive.middleware.ContentSecurityPolicyMiddleware",
+    "archive.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -151,7 +153,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("ARCHIVE_STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(os.environ.get("ARCHIVE_STATIC_ROOT") or DATA_DIR / "staticfiles")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The manifest storage needs `collectstatic`; tests and development serve the
 # source files directly through whitenoise's finders.
 WHITENOISE_USE_FINDERS = True
@@ -181,6 +184,9 @@ HAYSTACK_CONNECTIONS = {
     },
 }
 HAYSTACK_SIGNAL_PROCESSOR = "archive.search.signals.ArticleSignalProcessor"
+# How long a writer waits for the index lock before leaving its update queued.
+ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT") or 20)
+ARCHIVE_INDEX_WRITER_MB = env_int("ARCHIVE_INDEX_WRITER_MB", 256)
 
 # Importer and upload limits, in bytes unless said otherwise.
 ARCHIVE_UPLOAD_MAX_BYTES = env_int("ARCHIVE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)

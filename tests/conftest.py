@@ -32,6 +32,30 @@ def demo_archive(db):
     return Article.objects.all()
 
 
+def rebuild_search_index():
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def search_index(db):
+    """Return a function that rebuilds the search index from the test's database."""
+    return rebuild_search_index
+
+
+@pytest.fixture
+def indexed_seed(seed_article):
+    """The seed article, loaded and indexed."""
+    rebuild_search_index()
+    return seed_article
+
+
+@pytest.fixture
+def indexed_demo(demo_archive):
+    """The seed and demo articles, loaded and indexed."""
+    rebuild_search_index()
+    return demo_archive
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("archivist", password="s3cret-pass", is_staff=True, is_superuser=True)

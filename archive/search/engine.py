@@ -1,118 +1,630 @@
-"""Search over the archive (TEMPORARY database-backed stand-in; the Whoosh engine replaces it).
+"""Search over the archive's Whoosh index.
 
-The functions and the shapes they return (archive.search.types) are the contract that
-pages, the API, exports and feeds build on.
+A search has two halves.  *Which* articles match — the count, the facets, the
+timeline and the export — is worked out on sets of document numbers with numpy,
+against per-document columns that each process keeps for the current index
+generation (archive.search.backend.IndexSnapshot).  *In which order* the page
+shows them is BM25F scoring by Whoosh, restricted to those documents.
+
+Plain words side by side need not all be present: articles that hold every word
+come first; a short query (``STRICT_WORDS`` words or fewer) shows only those when
+there are any, a longer one also shows articles holding most of its words, and
+when no article holds all the words the search relaxes rather than finding nothing.
 """
 
 import datetime as dt
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
+import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from whoosh import query as wq
 
-from archive.models import Article
+from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
+from archive.search import query as ql
+from archive.search.backend import backend
+from archive.search.highlight import Highlighter
 from archive.search.types import FacetValue, HighlightedArticle, SearchHit, SearchPage, TimelineBucket
 
+STRICT_WORDS = 3
+MOST_FRACTION = 0.5
+PREFIX_MIN_CHARS = 2
+PREFIX_MAX_TERMS = 300
+# A prefix also matches after the proclitics a word may carry in the text, so that
+# فلسطيني* finds الفلسطينية and والفلسطينيين as a researcher expects.
+PROCLITICS = ("", "\u0627\u0644", "\u0648", "\u0648\u0627\u0644", "\u0628", "\u0628\u0627\u0644",
+              "\u0644", "\u0644\u0644", "\u0641", "\u0641\u0627\u0644", "\u0643", "\u0643\u0627\u0644",
+              "\u0648\u0628", "\u0648\u0628\u0627\u0644", "\u0648\u0644", "\u0648\u0644\u0644")
+RELEVANCE_MAX_DEPTH = 10_000
+# Weight of an exact-form match next to the stemmed one: the form the researcher
+# typed ranks a little above its other inflections.
+EXACT_FORM_WEIGHT = 0.3
+_CACHE_LIMIT = 512
 
-def _filtered(params, *, with_dates=True):
-    queryset = Article.objects.select_related("source")
-    for word in params.q.split():
-        queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    if params.sources:
-        queryset = queryset.filter(source__slug__in=params.sources)
-    if with_dates:
-        if params.date_from:
-            queryset = queryset.filter(published__date__gte=params.date_from)
-        if params.date_to:
-            queryset = queryset.filter(published__date__lte=params.date_to)
-        if params.year:
-            queryset = queryset.filter(published__year=params.year)
-        if params.month:
-            queryset = queryset.filter(published__month=params.month)
-    if params.sort == "oldest":
-        queryset = queryset.order_by("published", "id")
+
+# --- analysis ---------------------------------------------------------------------
+
+
+class _Analyzers:
+    def __init__(self):
+        self.stem = ArabicAnalyzer()
+        self.exact = ArabicExactAnalyzer()
+        self.cache = OrderedDict()
+
+    def terms(self, text, exact):
+        key = (text, exact)
+        cached = self.cache.get(key)
+        if cached is None:
+            analyzer = self.exact if exact else self.stem
+            cached = tuple(token.text for token in analyzer(text, mode="query"))
+            self.cache[key] = cached
+            if len(self.cache) > 4096:
+                self.cache.popitem(last=False)
+        return cached
+
+
+_analyzers = None
+
+
+def analyzers():
+    global _analyzers
+    if _analyzers is None:
+        _analyzers = _Analyzers()
+    return _analyzers
+
+
+# --- planning: syntax tree -> Whoosh queries ------------------------------------------
+
+
+@dataclass
+class Plan:
+    """A parsed query, compiled: clauses to match and what to highlight."""
+
+    positives: list = field(default_factory=list)
+    musts: list = field(default_factory=list)
+    nots: list = field(default_factory=list)
+    highlighter: Highlighter = field(default_factory=Highlighter)
+    ignored: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+
+    @property
+    def has_text(self):
+        return bool(self.positives or self.musts or self.nots)
+
+    def scoring_query(self):
+        queries = self.positives + self.musts
+        if not queries:
+            return None
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+class _Compiler:
+    def __init__(self, snapshot, plan):
+        self.snapshot = snapshot
+        self.plan = plan
+
+    def compile(self, node):
+        if node is None:
+            return None
+        if isinstance(node, ql.Word):
+            return self.word(node)
+        if isinstance(node, ql.Phrase):
+            return self.phrase(node)
+        if isinstance(node, ql.Must):
+            return self.compile(node.child)
+        if isinstance(node, ql.Not):
+            child = self.compile_silently(node.child)
+            return wq.Not(child) if child is not None else None
+        children = [child for child in (self.compile(c) for c in node.children) if child is not None]
+        if not children:
+            return None
+        if len(children) == 1:
+            return children[0]
+        return wq.Or(children) if node.op == "or" else wq.And(children)
+
+    def compile_silently(self, node):
+        """Compile without highlighting (what is excluded is not marked)."""
+        saved = self.plan.highlighter
+        self.plan.highlighter = Highlighter()
+        try:
+            return self.compile(node)
+        finally:
+            self.plan.highlighter = saved
+
+    def word(self, node):
+        if node.field == "source":
+            terms = analyzers().terms(node.text, False)
+            return _all_of([wq.Term("source_name", term) for term in terms])
+        if node.prefix:
+            return self.prefix(node)
+        terms = analyzers().terms(node.text, node.exact)
+        if not terms:
+            self.plan.ignored.append(node.text)
+            return None
+        if len(terms) > 1:
+            return self.phrase(ql.Phrase(node.text, node.field, node.exact))
+        term = terms[0]
+        if node.exact:
+            self.plan.highlighter.exacts.add(term)
+            if node.field == "title":
+                return wq.Term("title_exact", term)
+            return wq.Or([wq.Term("exact", term), wq.Term("title_exact", term)])
+        self.plan.highlighter.stems.add(term)
+        if node.field == "title":
+            return wq.Term("title", term)
+        alternatives = [wq.Term("text", term), wq.Term("title", term)]
+        for form in analyzers().terms(node.text, True):
+            alternatives.append(wq.Term("exact", form, boost=EXACT_FORM_WEIGHT))
+        return wq.Or(alternatives)
+
+    def prefix(self, node):
+        forms = analyzers().terms(node.text, True)
+        if len(forms) != 1 or len(forms[0]) < PREFIX_MIN_CHARS:
+            self.plan.notices.append(
+                _("A prefix search needs at least %(n)d letters: “%(word)s*”.") % {"n": PREFIX_MIN_CHARS, "word": node.text}
+            )
+            return self.word(ql.Word(node.text, node.field, node.exact, prefix=False))
+        stem = forms[0]
+        reader = self.snapshot.searcher.reader()
+        fieldname = "title_exact" if node.field == "title" else "exact"
+        expansions = []
+        prefixes = tuple(clitic + stem for clitic in PROCLITICS)
+        for prefix in prefixes:
+            for term in reader.expand_prefix(fieldname, prefix):
+                expansions.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+                if len(expansions) > PREFIX_MAX_TERMS:
+                    break
+            if len(expansions) > PREFIX_MAX_TERMS:
+                self.plan.notices.append(
+                    _("“%(word)s*” matches very many words; only the first %(n)d are searched.")
+                    % {"word": node.text, "n": PREFIX_MAX_TERMS}
+                )
+                expansions = expansions[:PREFIX_MAX_TERMS]
+                break
+        self.plan.highlighter.prefixes = (*self.plan.highlighter.prefixes, *prefixes)
+        if not expansions:
+            return wq.NullQuery
+        return wq.Or([wq.Term(fieldname, term) for term in expansions])
+
+    def phrase(self, node):
+        stems = analyzers().terms(node.text, False)
+        if node.field == "source":
+            return _all_of([wq.Term("source_name", term) for term in stems])
+        if not stems:
+            self.plan.ignored.append(node.text)
+            return None
+        if len(stems) == 1:
+            return self.word(ql.Word(stems[0] if not node.exact else node.text, node.field, node.exact))
+        fields = ["title"] if node.field == "title" else ["text", "title"]
+        phrases = [wq.Phrase(name, list(stems)) for name in fields]
+        matcher = phrases[0] if len(phrases) == 1 else wq.Or(phrases)
+        if node.exact:
+            # The exact-form field keeps no positions: the phrase is matched on the
+            # stemmed field and every exact form must be present too.
+            forms = analyzers().terms(node.text, True)
+            self.plan.highlighter.phrases.append((True, forms))
+            exact_field = "title_exact" if node.field == "title" else "exact"
+            return wq.And([matcher, *[wq.Term(exact_field, form) for form in forms]])
+        self.plan.highlighter.phrases.append((False, stems))
+        return matcher
+
+
+def _all_of(queries):
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def plan_query(text, *, exact, snapshot):
+    """Parse and compile ``text``; return a :class:`Plan`."""
+    plan = Plan()
+    tree = ql.parse(text)
+    if tree is None:
+        return plan
+    if ql.clause_count(tree) >= ql.MAX_CLAUSES:
+        plan.notices.append(_("The query is very long; only its first %(n)d words are used.") % {"n": ql.MAX_CLAUSES})
+    if exact:
+        tree = ql.force_exact(tree)
+    if isinstance(tree, ql.Group) and tree.op in ("default", "and"):
+        children = tree.children
+        strict = tree.op == "and"
     else:
-        queryset = queryset.order_by("-published", "id")
-    return queryset
+        children, strict = (tree,), False
+    compiler = _Compiler(snapshot, plan)
+    for child in children:
+        if isinstance(child, ql.Not):
+            compiled = compiler.compile_silently(child.child)
+            if compiled is not None:
+                plan.nots.append(compiled)
+            continue
+        compiled = compiler.compile(child)
+        if compiled is None:
+            continue
+        if strict or isinstance(child, ql.Must):
+            plan.musts.append(compiled)
+        else:
+            plan.positives.append(compiled)
+    return plan
 
 
-def _snippet(article, params):
-    text = escape(article.body[:200])
-    for word in params.q.split():
-        text = text.replace(escape(word), f"<mark>{escape(word)}</mark>")
-    return mark_safe(text)
+# --- matching: document sets -------------------------------------------------------
+
+
+def _docs(snapshot, q):
+    """Return the sorted document numbers matching ``q`` (cached per index generation)."""
+    key = ("docs", q)
+    cached = snapshot.cache.get(key)
+    if cached is None:
+        cached = np.fromiter(snapshot.searcher.docs_for_query(q), dtype=np.int64)
+        if len(snapshot.cache) > _CACHE_LIMIT:
+            snapshot.cache.clear()
+        snapshot.cache[key] = cached
+    return cached
+
+
+def _mask(snapshot, docs):
+    mask = np.zeros(len(snapshot.live), dtype=bool)
+    mask[docs] = True
+    return mask
+
+
+@dataclass
+class Matches:
+    """Boolean masks over document numbers for one search."""
+
+    text: np.ndarray
+    all_words: np.ndarray | None
+    source: np.ndarray
+    dates: np.ndarray
+    year: np.ndarray
+    month: np.ndarray
+    required: int = 0
+    words: int = 0
+    relaxed: bool = False
+
+    @property
+    def final(self):
+        return self.text & self.source & self.dates & self.year & self.month
+
+
+def _day_start(day):
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def match(snapshot, plan, params):
+    """Return the :class:`Matches` of a planned search under the parameters' filters."""
+    size = len(snapshot.live)
+    everything = np.ones(size, dtype=bool)
+    source = everything
+    if params.sources:
+        codes = [snapshot.source_code[slug] for slug in params.sources if slug in snapshot.source_code]
+        source = np.isin(snapshot.source, codes) if codes else np.zeros(size, dtype=bool)
+    dates = everything
+    if params.date_from or params.date_to:
+        lower = _day_start(params.date_from) if params.date_from else -(2**61)
+        upper = _day_start(params.date_to + dt.timedelta(days=1)) if params.date_to else 2**62
+        dates = (snapshot.published >= lower) & (snapshot.published < upper)
+    year = snapshot.year == params.year if params.year else everything
+    month = snapshot.month == params.month if params.month else everything
+
+    base = snapshot.live.copy()
+    for q in plan.musts:
+        base &= _mask(snapshot, _docs(snapshot, q))
+    for q in plan.nots:
+        base[_docs(snapshot, q)] = False
+    filters = source & dates & year & month
+    if not plan.positives:
+        return Matches(base, None, source, dates, year, month)
+
+    counts = np.zeros(size, dtype=np.int16)
+    for q in plan.positives:
+        counts[_docs(snapshot, q)] += 1
+    words = len(plan.positives)
+    counts[~base] = 0
+    required = words if words <= STRICT_WORDS else max(1, math.ceil(MOST_FRACTION * words))
+    all_words = counts >= words
+    if words <= STRICT_WORDS and not (all_words & filters).any():
+        # Nothing holds every word: relax one word at a time rather than find nothing.
+        while required > 1 and not ((counts >= required) & filters).any():
+            required -= 1
+        relaxed = True
+    else:
+        relaxed = False
+    text = counts >= required
+    return Matches(text, all_words, source, dates, year, month, required, words, relaxed and required < words)
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def _source_labels(slugs):
+    from archive.models import Source
+
+    return dict(Source.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def facets(snapshot, matches, params):
+    """Return facet counts: each facet is counted under every filter but its own."""
+    result = {}
+    in_sources = matches.text & matches.dates & matches.year & matches.month
+    counts = np.bincount(snapshot.source[in_sources], minlength=len(snapshot.source_slugs))
+    slugs = [snapshot.source_slugs[code] for code in np.nonzero(counts)[0] if snapshot.source_slugs[code]]
+    labels = _source_labels(slugs)
+    result["source"] = sorted(
+        (
+            FacetValue(slug, labels.get(slug, slug), int(counts[snapshot.source_code[slug]]), slug in params.sources)
+            for slug in slugs
+        ),
+        key=lambda value: (-value.count, value.label),
+    )
+    in_years = matches.text & matches.source & matches.dates & (snapshot.year > 0)
+    years = np.bincount(snapshot.year[in_years]) if in_years.any() else np.zeros(0, dtype=np.int64)
+    result["year"] = [
+        FacetValue(str(y), str(y), int(years[y]), params.year == y) for y in np.nonzero(years)[0]
+    ]
+    if params.year:
+        in_months = matches.text & matches.source & matches.dates & matches.year
+        months = np.bincount(snapshot.month[in_months], minlength=13)
+        result["month"] = [
+            FacetValue(str(m), str(m), int(months[m]), params.month == m) for m in range(1, 13) if months[m]
+        ]
+    undated = matches.text & matches.source & (snapshot.year == 0)
+    result["undated"] = int(undated.sum()) if not (params.date_from or params.date_to or params.year) else 0
+    return result
+
+
+def _date_order(snapshot, docs, newest):
+    published = snapshot.published[docs]
+    article_id = snapshot.article_id[docs]
+    from archive.search_indexes import UNDATED
+
+    undated = published == UNDATED
+    if newest:
+        order = np.lexsort((-article_id, -published))
+    else:
+        key = np.where(undated, np.iinfo(np.int64).max, published)
+        order = np.lexsort((article_id, key))
+    return docs[order]
+
+
+def _ranked(snapshot, plan, docs, limit):
+    """Return [(docnum, score)] for ``docs`` by relevance, best first, at most ``limit``."""
+    if len(docs) == 0 or limit <= 0:
+        return []
+    q = plan.scoring_query()
+    allowed = set(docs.tolist())
+    results = snapshot.searcher.search(q, filter=allowed, limit=limit)
+    ranked = [(hit.docnum, hit.score) for hit in results]
+    if len(ranked) < min(limit, len(docs)):
+        # Documents the scoring query does not reach (e.g. matched only through NOT) come last.
+        seen = {docnum for docnum, _score in ranked}
+        ranked.extend((int(d), 0.0) for d in docs if int(d) not in seen)
+    return ranked[:limit]
+
+
+def ordered(snapshot, plan, matches, params, start, stop):
+    """Return [(docnum, score)] for positions start..stop of the result list."""
+    final = matches.final
+    docs = np.nonzero(final)[0]
+    sort = params.sort
+    if sort == "relevance" and plan.scoring_query() is None:
+        sort = "newest"
+    if sort in ("newest", "oldest"):
+        page = _date_order(snapshot, docs, newest=sort == "newest")[start:stop]
+        return [(int(d), 0.0) for d in page]
+    stop = min(stop, RELEVANCE_MAX_DEPTH)
+    if matches.all_words is not None:
+        first = np.nonzero(final & matches.all_words)[0]
+        rest = np.nonzero(final & ~matches.all_words)[0]
+    else:
+        first, rest = docs, docs[:0]
+    ranked = _ranked(snapshot, plan, first, stop)
+    if len(ranked) < stop and len(rest):
+        ranked += _ranked(snapshot, plan, rest, stop - len(ranked))
+    return ranked[start:stop]
+
+
+def _articles(article_ids):
+    from archive.models import Article
+
+    found = Article.objects.select_related("source").prefetch_related("images").in_bulk(article_ids)
+    return found
+
+
+def _notice(plan, matches):
+    notices = list(plan.notices)
+    if plan.ignored:
+        notices.append(_("Very common words were left out: %(words)s") % {"words": "، ".join(plan.ignored)})
+    if matches is not None and matches.all_words is not None:
+        if matches.relaxed:
+            notices.append(
+                _("No article holds all %(n)d words; these hold %(k)d of them or more.")
+                % {"n": matches.words, "k": matches.required}
+            )
+        elif matches.words > STRICT_WORDS:
+            notices.append(
+                _("Articles holding all %(n)d words come first, then articles holding at least %(k)d of them.")
+                % {"n": matches.words, "k": matches.required}
+            )
+    return " ".join(notices)
 
 
 def search(params):
+    """Run a search and return one :class:`SearchPage`."""
     if params.is_empty:
         return SearchPage(params=params)
-    queryset = _filtered(params)
-    count = queryset.count()
+    snapshot = backend().snapshot()
+    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
+    if params.q.strip() and not plan.has_text and not params.has_filters:
+        return SearchPage(
+            params=params,
+            error=_("The query holds no word that can be searched (only very common words or symbols)."),
+        )
+    matches = match(snapshot, plan, params)
+    final = matches.final
+    count = int(final.sum())
     start = (params.page - 1) * params.page_size
-    hits = [
-        SearchHit(article=a, score=1.0, snippets=[_snippet(a, params)], title_html=escape(a.title))
-        for a in queryset[start : start + params.page_size]
-    ]
-    base = _filtered(params.with_changes(sources=()))
-    sources = base.values("source__slug", "source__name").annotate(n=Count("id")).order_by("-n")
-    facets = {
-        "source": [
-            FacetValue(r["source__slug"], r["source__name"], r["n"], r["source__slug"] in params.sources)
-            for r in sources
-            if r["source__slug"]
-        ],
-        "year": [
-            FacetValue(str(r["y"]), str(r["y"]), r["n"], r["y"] == params.year)
-            for r in _filtered(params.with_changes(year=None, month=None))
-            .filter(published__isnull=False)
-            .annotate(y=ExtractYear("published"))
-            .values("y")
-            .annotate(n=Count("id"))
-            .order_by("y")
-        ],
-    }
-    if params.year:
-        facets["month"] = [
-            FacetValue(str(r["m"]), str(r["m"]), r["n"], r["m"] == params.month)
-            for r in _filtered(params.with_changes(month=None))
-            .annotate(m=ExtractMonth("published"))
-            .values("m")
-            .annotate(n=Count("id"))
-            .order_by("m")
-        ]
-    return SearchPage(params=params, count=count, hits=hits, facets=facets)
+    page = SearchPage(params=params, count=count, notice=_notice(plan, matches), relaxed=matches.relaxed)
+    page.facets = facets(snapshot, matches, params)
+    if params.sort == "relevance" and plan.scoring_query() is not None and start >= RELEVANCE_MAX_DEPTH:
+        page.error = _(
+            "Results ranked by relevance stop at %(n)d; sort by date to go further."
+        ) % {"n": RELEVANCE_MAX_DEPTH}
+        return page
+    rows = ordered(snapshot, plan, matches, params, start, start + params.page_size)
+    ids = [int(snapshot.article_id[docnum]) for docnum, _score in rows]
+    articles = _articles(ids)
+    for (docnum, score), article_id in zip(rows, ids):
+        article = articles.get(article_id)
+        if article is None:  # the index is ahead of the database; check_index repairs it
+            continue
+        page.hits.append(_hit(article, score, plan.highlighter))
+    if count == 0 and params.q.strip():
+        page.suggestion = suggest(snapshot, params)
+    return page
+
+
+def _hit(article, score, highlighter):
+    title_html = highlighter.mark(article.title) if highlighter else escape(article.title)
+    snippets = []
+    if highlighter:
+        snippets = highlighter.fragments(article.body)
+        if not snippets:
+            for caption in article.captions():
+                snippets.extend(highlighter.fragments(caption, max_fragments=1))
+                if snippets:
+                    break
+    if not snippets:
+        lead = article.body.strip().split("\n", 1)[0]
+        cut = lead[:240].rsplit(" ", 1)[0] + " …" if len(lead) > 240 else lead
+        snippets = [mark_safe(escape(cut))]
+    return SearchHit(article=article, score=float(score), snippets=snippets, title_html=mark_safe(title_html))
 
 
 def iterate(params, *, limit):
-    for article in _filtered(params)[:limit]:
-        yield article, 1.0
+    """Yield (article, score) for every hit in the search's order, up to ``limit``."""
+    snapshot = backend().snapshot()
+    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
+    if params.is_empty or (params.q.strip() and not plan.has_text and not params.has_filters):
+        return
+    matches = match(snapshot, plan, params)
+    rows = ordered(snapshot, plan, matches, params.with_changes(page=1), 0, limit)
+    for offset in range(0, len(rows), 500):
+        chunk = rows[offset : offset + 500]
+        articles = _articles([int(snapshot.article_id[docnum]) for docnum, _ in chunk])
+        for docnum, score in chunk:
+            article = articles.get(int(snapshot.article_id[docnum]))
+            if article is not None:
+                yield article, float(score)
+
+
+def count(params):
+    """Return the number of articles the search finds."""
+    snapshot = backend().snapshot()
+    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
+    return int(match(snapshot, plan, params).final.sum())
 
 
 def timeline(params, *, interval="year"):
-    extract = ExtractYear if interval == "year" else None
-    rows = {}
-    totals = {}
-    for article in _filtered(params).filter(published__isnull=False):
-        key = str(article.published.year) if extract else article.published.strftime("%Y-%m")
-        rows[key] = rows.get(key, 0) + 1
-    for published in Article.objects.filter(published__isnull=False).values_list("published", flat=True):
-        key = str(published.year) if extract else published.strftime("%Y-%m")
-        totals[key] = totals.get(key, 0) + 1
-    return [TimelineBucket(period=k, hits=rows.get(k, 0), total=totals[k]) for k in sorted(totals)]
+    """Return hits and archive totals per year (or month) over the archive's whole span."""
+    snapshot = backend().snapshot()
+    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
+    matches = match(snapshot, plan, params)
+    dated = snapshot.live & (snapshot.year > 0)
+    if not dated.any():
+        return []
+    if interval == "month":
+        keys = snapshot.year * 12 + (snapshot.month - 1)
+    else:
+        keys = snapshot.year.copy()
+    first, last = int(keys[dated].min()), int(keys[dated].max())
+    totals = np.bincount(keys[dated] - first, minlength=last - first + 1)
+    hits = np.bincount(keys[matches.final & dated] - first, minlength=last - first + 1)
+    buckets = []
+    for offset in range(last - first + 1):
+        key = first + offset
+        period = f"{key // 12:04d}-{key % 12 + 1:02d}" if interval == "month" else f"{key:04d}"
+        buckets.append(TimelineBucket(period=period, hits=int(hits[offset]), total=int(totals[offset])))
+    return buckets
 
 
 def highlight_article(article, *, query, exact=False):
-    return HighlightedArticle(
-        title=escape(article.title),
-        paragraphs=[escape(p) for p in article.paragraphs()],
-        captions=[escape(c) for c in article.captions()],
-        match_count=0,
-    )
+    """Return the article's text as safe HTML with the query's matches marked and numbered."""
+    highlighter = Highlighter()
+    if query and query.strip():
+        snapshot = backend().snapshot()
+        highlighter = plan_query(query, exact=exact, snapshot=snapshot).highlighter
+    numbering = [0]
+    title = highlighter.mark(article.title, numbering)
+    paragraphs = [highlighter.mark(paragraph, numbering) for paragraph in article.paragraphs()]
+    captions = [highlighter.mark(caption, numbering) for caption in article.captions()]
+    return HighlightedArticle(title=title, paragraphs=paragraphs, captions=captions, match_count=numbering[0])
 
 
 def related(article, *, limit=5):
-    return list(Article.objects.exclude(pk=article.pk).filter(source=article.source_id)[:limit])
+    """Return articles that share this article's most distinctive words."""
+    snapshot = backend().snapshot()
+    key = ("related", article.pk, article.content_hash, limit)
+    cached = snapshot.cache.get(key)
+    if cached is None:
+        cached = _related_ids(snapshot, article, limit)
+        snapshot.cache[key] = cached
+    articles = _articles(cached)
+    return [articles[i] for i in cached if i in articles]
 
 
-_ = dt
+def _related_ids(snapshot, article, limit, terms=12):
+    searcher = snapshot.searcher
+    frequencies = {}
+    for term in analyzers().terms(f"{article.title}\n{article.title}\n{article.body}", False):
+        frequencies[term] = frequencies.get(term, 0) + 1
+    if not frequencies:
+        return []
+    weighted = sorted(
+        ((count * searcher.idf("text", term), term) for term, count in frequencies.items() if len(term) > 2),
+        reverse=True,
+    )[:terms]
+    if not weighted:
+        return []
+    q = wq.Or([wq.Term("text", term, boost=weight) for weight, term in weighted])
+    results = searcher.search(q, limit=limit + 1)
+    ids = [int(snapshot.article_id[hit.docnum]) for hit in results]
+    return [i for i in ids if i != article.pk][:limit]
+
+
+def suggest(snapshot, params):
+    """Return a "did you mean" query for words the index does not hold, or ''."""
+    tree = ql.parse(params.q)
+    words = []
+
+    def collect(node):
+        if isinstance(node, ql.Word) and not node.prefix and node.field != "source":
+            words.append(node.text)
+        elif isinstance(node, (ql.Not, ql.Must)):
+            collect(node.child)
+        elif isinstance(node, ql.Group):
+            for child in node.children:
+                collect(child)
+
+    collect(tree)
+    searcher = snapshot.searcher
+    replaced = params.q
+    changed = False
+    for word in words[:8]:
+        forms = analyzers().terms(word, True)
+        if len(forms) != 1 or searcher.doc_frequency("exact", forms[0]) > 0:
+            continue
+        candidates = searcher.suggest("exact", forms[0], limit=5, maxdist=1 if len(forms[0]) <= 4 else 2)
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda term: searcher.doc_frequency("exact", term))
+        replaced = replaced.replace(word, best, 1)
+        changed = True
+    if not changed:
+        return ""
+    if count(params.with_changes(q=replaced, page=1)) == 0:
+        return ""
+    return replaced

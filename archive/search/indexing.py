@@ -1,5 +1,122 @@
-"""Keep the search index in step with the database (placeholder until the search issue lands)."""
+"""Keep the search index in step with the database.
+
+Every change to an article is first recorded as a PendingIndexUpdate row, in the
+same database transaction as the change itself.  After the transaction commits,
+the process tries to apply all pending rows with one Whoosh writer, waiting a
+bounded time for the index lock.  When the lock stays busy (another worker is
+writing) or the process dies, the rows simply wait: the next writer applies them,
+and ``check_index --repair`` or ``process_index_queue`` does so on demand.  So no
+update is lost, none spins forever, and concurrent gunicorn workers never fight
+over the lock for long.
+"""
+
+import logging
+import threading
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from archive.models import Article, PendingIndexUpdate
+from archive.search.backend import IndexBusy, backend
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+_mode = threading.local()
+
+
+@contextmanager
+def index_deferred():
+    """Queue changes made inside the block without applying them (the caller flushes)."""
+    previous = getattr(_mode, "value", None)
+    _mode.value = "deferred"
+    try:
+        yield
+    finally:
+        _mode.value = previous
+
+
+@contextmanager
+def index_suspended():
+    """Neither queue nor apply index changes made inside the block (a rebuild follows)."""
+    previous = getattr(_mode, "value", None)
+    _mode.value = "suspended"
+    try:
+        yield
+    finally:
+        _mode.value = previous
+
+
+def article_index(article_model=Article):
+    from haystack import connections
+
+    return connections["default"].get_unified_index().get_index(article_model)
+
+
+def identifier(article_id):
+    return f"archive.article.{article_id}"
+
+
+def index_enqueue(*, article_ids):
+    """Record that these articles' index entries must be refreshed."""
+    PendingIndexUpdate.objects.bulk_create([PendingIndexUpdate(article_id=i) for i in article_ids])
+
+
+def index_apply(*, article_ids):
+    """Re-index the given articles from the database now (removing those that are gone)."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    search_backend = backend()
+    index = article_index()
+    for offset in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[offset : offset + BATCH_SIZE]
+        articles = list(index.index_queryset().filter(pk__in=chunk))
+        present = {article.pk for article in articles}
+        search_backend.write_changes(
+            index, update=articles, remove=[identifier(i) for i in chunk if i not in present]
+        )
+
+
+def index_flush_pending(*, limit=None):
+    """Apply pending index updates until none are left; return how many were applied.
+
+    Raises IndexBusy when the index stays locked; the rows then stay pending.
+    """
+    applied = 0
+    while True:
+        rows = list(PendingIndexUpdate.objects.order_by("id").values_list("id", "article_id")[: BATCH_SIZE])
+        if not rows:
+            return applied
+        index_apply(article_ids=[article_id for _row, article_id in rows])
+        # Only the rows read are deleted: a change queued meanwhile stays for the next round.
+        PendingIndexUpdate.objects.filter(id__lte=rows[-1][0], article_id__in={a for _r, a in rows}).delete()
+        applied += len(rows)
+        if limit is not None and applied >= limit:
+            return applied
+
+
+def index_flush_pending_quietly():
+    """Flush pending updates after a commit; leave them queued if the index is busy."""
+    try:
+        index_flush_pending()
+    except IndexBusy:
+        logger.warning("search index busy; index updates stay queued")
+    except Exception:
+        # The change is saved and queued; a broken index must not turn a save into an error.
+        logger.exception("search index update failed; updates stay queued")
 
 
 def index_update_articles(*, article_ids):
-    """Re-index the given articles."""
+    """Queue these articles for indexing and apply the queue once the transaction commits."""
+    mode = getattr(_mode, "value", None)
+    if not article_ids or mode == "suspended":
+        return
+    index_enqueue(article_ids=article_ids)
+    if mode != "deferred":
+        transaction.on_commit(index_flush_pending_quietly)
+
+
+def index_pending_count():
+    return PendingIndexUpdate.objects.count()

@@ -1,0 +1,175 @@
+"""Normalization-aware highlighting.
+
+Matching is decided on analyzed terms, but marks are placed in the ORIGINAL text,
+with its diacritics, tatweel, hamza spellings and clitics: the analyzers report
+each token's character span in the text they were given, so a mark covers
+exactly the word as it was written.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
+
+FRAGMENT_CONTEXT_CHARS = 90
+MAX_FRAGMENTS = 3
+_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class Token:
+    stem: str | None
+    exact: str
+    start: int
+    end: int
+
+
+class _Analysis:
+    """Token lists of texts, cached because the same article is shown again and again."""
+
+    def __init__(self):
+        self.stem_analyzer = ArabicAnalyzer()
+        self.exact_analyzer = ArabicExactAnalyzer()
+        self.cache = OrderedDict()
+
+    def tokens(self, text):
+        cached = self.cache.get(text)
+        if cached is not None:
+            self.cache.move_to_end(text)
+            return cached
+        stems = {
+            token.startchar: token.text
+            for token in self.stem_analyzer(text, positions=True, chars=True, mode="index")
+        }
+        tokens = tuple(
+            Token(stems.get(token.startchar), token.text, token.startchar, token.endchar)
+            for token in self.exact_analyzer(text, positions=True, chars=True, mode="index")
+        )
+        self.cache[text] = tokens
+        if len(self.cache) > _CACHE_SIZE:
+            self.cache.popitem(last=False)
+        return tokens
+
+
+_analysis = None
+
+
+def analysis():
+    global _analysis
+    if _analysis is None:
+        _analysis = _Analysis()
+    return _analysis
+
+
+@dataclass
+class Highlighter:
+    """What to mark: stems, exact forms, prefixes of exact forms, and phrases.
+
+    Phrases are sequences of stems (or of exact forms) that are marked only
+    where they occur one after the other.
+    """
+
+    stems: set = field(default_factory=set)
+    exacts: set = field(default_factory=set)
+    prefixes: tuple = ()
+    phrases: list = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.stems or self.exacts or self.prefixes or self.phrases)
+
+    def spans(self, text):
+        """Return the sorted, non-overlapping (start, end) spans of matches in ``text``."""
+        if not text or not self:
+            return []
+        tokens = analysis().tokens(text)
+        marked = set()
+        for i, token in enumerate(tokens):
+            if (
+                (token.stem is not None and token.stem in self.stems)
+                or token.exact in self.exacts
+                or (self.prefixes and token.exact.startswith(self.prefixes))
+            ):
+                marked.add(i)
+        if self.phrases:
+            self._mark_phrases(tokens, marked)
+        return [(tokens[i].start, tokens[i].end) for i in sorted(marked)]
+
+    def _mark_phrases(self, tokens, marked):
+        stemmed = [(i, t.stem) for i, t in enumerate(tokens) if t.stem is not None]
+        exact = list(enumerate(t.exact for t in tokens))
+        for exact_forms, terms in self.phrases:
+            sequence = exact if exact_forms else stemmed
+            n = len(terms)
+            if not n:
+                continue
+            for j in range(len(sequence) - n + 1):
+                if all(sequence[j + k][1] == terms[k] for k in range(n)):
+                    marked.update(sequence[j + k][0] for k in range(n))
+
+    def mark(self, text, numbering=None):
+        """Return ``text`` as safe HTML with every match wrapped in <mark>.
+
+        ``numbering`` (a one-item list holding the last number used) makes each mark
+        an anchor ``hit-N`` for next/previous navigation.
+        """
+        return mark_safe(_render(text, self.spans(text), 0, len(text), numbering))
+
+    def fragments(self, text, max_fragments=MAX_FRAGMENTS, context=FRAGMENT_CONTEXT_CHARS):
+        """Return up to ``max_fragments`` keyword-in-context fragments as safe HTML."""
+        spans = self.spans(text)
+        if not spans:
+            return []
+        windows = []
+        for start, end in spans:
+            left = _word_boundary(text, max(0, start - context), backwards=True)
+            right = _word_boundary(text, min(len(text), end + context), backwards=False)
+            if windows and left <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], right)
+                windows[-1][2].append((start, end))
+            else:
+                windows.append([left, right, [(start, end)]])
+        # The fragments holding the most different matched words, shown in text order.
+        def variety(window):
+            return len({text[s:e] for s, e in window[2]})
+
+        chosen = sorted(sorted(windows, key=variety, reverse=True)[:max_fragments], key=lambda w: w[0])
+        fragments = []
+        for left, right, inner in chosen:
+            html = _render(text, inner, left, right, None)
+            html = html.replace("\n", " ")
+            prefix = "… " if left > 0 else ""
+            suffix = " …" if right < len(text) else ""
+            fragments.append(mark_safe(prefix + html.strip() + suffix))
+        return fragments
+
+
+def _word_boundary(text, position, backwards):
+    """Move ``position`` to the nearest space so fragments do not cut words."""
+    limit = 20
+    step = -1 if backwards else 1
+    probe = position
+    for _ in range(limit):
+        if probe <= 0 or probe >= len(text) or text[probe].isspace():
+            return max(0, min(len(text), probe))
+        probe += step
+    return position
+
+
+def _render(text, spans, left, right, numbering):
+    parts = []
+    cursor = left
+    for start, end in spans:
+        if start < left or end > right:
+            continue
+        parts.append(escape(text[cursor:start]))
+        if numbering is not None:
+            numbering[0] += 1
+            parts.append(f'<mark class="hit" id="hit-{numbering[0]}">{escape(text[start:end])}</mark>')
+        else:
+            parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    parts.append(escape(text[cursor:right]))
+    return "".join(parts)
