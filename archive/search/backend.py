@@ -105,6 +105,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit()
+        self.changed()
 
     def write_changes(self, index, *, update=(), remove=()):
         """Update some documents and remove others in one commit."""
@@ -119,6 +120,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit()
+        self.changed()
+
+    def changed(self):
+        """Make the next search in this process look for the new index generation."""
+        if self._snapshot is not None:
+            self._snapshot.checked = float("-inf")
 
     def remove(self, obj_or_string, commit=True):
         self.write_changes(None, remove=[get_identifier(obj_or_string)])
@@ -137,6 +144,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit()
+        self.changed()
 
     def delete_index(self):
         super().delete_index()
@@ -145,6 +153,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def optimize(self):
         writer = self.writer()
         writer.commit(optimize=True)
+        self.changed()
 
     # --- reading ------------------------------------------------------------------
 
@@ -193,15 +202,15 @@ class IndexSnapshot:
         self.source_slugs = source_slugs
         self.source_code = {slug: code for code, slug in enumerate(source_slugs)}
         self.cache = {}
-        self._checked = time.monotonic()
+        self.checked = time.monotonic()
 
     @classmethod
     def build(cls, ix, previous=None):
         started = now()
-        if previous is not None:
-            searcher = previous.searcher.refresh()
-        else:
-            searcher = ix.searcher()
+        # A fresh searcher, not previous.searcher.refresh(): whoosh-ng 5.4 reuses
+        # segment readers with stale deletions on refresh (a deleted or updated
+        # document stays visible), so readers are never recycled here.
+        searcher = ix.searcher()
         generation = _signature(ix)
         reader = searcher.reader()
         size = reader.doc_count_all()
@@ -243,18 +252,18 @@ class IndexSnapshot:
     def is_current(self):
         # Listing the index directory is cheap, but not free: check at most every 50 ms.
         moment = time.monotonic()
-        if moment - self._checked < 0.05:
+        if moment - self.checked < 0.05:
             return True
-        self._checked = moment
+        self.checked = moment
         try:
             return _signature(self.ix) == self.generation
         except (OSError, ValueError):
             return False
 
     def retire(self):
-        # The refreshed searcher shares unchanged segment readers; closing happens
-        # when the old searcher is garbage-collected.
+        # Each thread has its own backend and snapshot, so nothing else reads this one.
         self.cache.clear()
+        self.searcher.close()
 
     @property
     def doc_count(self):

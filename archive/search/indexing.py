@@ -120,3 +120,42 @@ def index_update_articles(*, article_ids):
 
 def index_pending_count():
     return PendingIndexUpdate.objects.count()
+
+
+def index_compare():
+    """Compare database and index; return a dict of id lists: missing, stale, orphaned."""
+    import numpy as np
+
+    search_backend = backend()
+    snapshot = search_backend.snapshot()
+    reader = snapshot.searcher.reader()
+    live = np.nonzero(snapshot.live)[0]
+    indexed = {}
+    duplicates = set()
+    if len(live) and reader.has_column("revision"):
+        revisions = list(reader.column_reader("revision", translate=True))
+        for docnum in live.tolist():
+            article_id = int(snapshot.article_id[docnum])
+            if article_id in indexed:
+                duplicates.add(article_id)
+            indexed[article_id] = revisions[docnum]
+    database = dict(Article.objects.values_list("id", "content_hash").iterator(chunk_size=10_000))
+    missing = sorted(set(database) - set(indexed))
+    orphaned = sorted(set(indexed) - set(database))
+    stale = sorted(i for i in set(database) & set(indexed) if database[i] != indexed[i])
+    return {
+        "database": len(database),
+        "indexed": len(indexed),
+        "missing": missing,
+        "stale": stale,
+        "orphaned": orphaned,
+        "duplicates": sorted(duplicates),
+        "pending": index_pending_count(),
+    }
+
+
+def index_repair(report):
+    """Re-index missing, stale and duplicated articles and remove orphans; return how many."""
+    ids = set(report["missing"]) | set(report["stale"]) | set(report["orphaned"]) | set(report["duplicates"])
+    index_apply(article_ids=ids)
+    return len(ids)

@@ -1,0 +1,136 @@
+"""The index follows the database: saves, deletes, a busy index, drift and repair."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from archive.models import Article, ArticleImage, PendingIndexUpdate, Source
+from archive.search.backend import IndexBusy, backend
+from archive.search.indexing import index_compare, index_flush_pending, index_suspended
+from archive.search.types import SearchParams
+from archive.selectors import article_search
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def found(q):
+    return [hit.article.external_id for hit in article_search(params=SearchParams(q=q)).hits]
+
+
+def check_index(*args):
+    out = io.StringIO()
+    try:
+        call_command("check_index", *args, stdout=out)
+        return 0, out.getvalue()
+    except CommandError as exc:
+        return exc.returncode, out.getvalue()
+
+
+def make_article(external_id="idx-1", title="قافلة الجمال تعبر الصحراء", **extra):
+    return Article.objects.create(external_id=external_id, title=title, body="نص عن الجمال والقوافل.", **extra)
+
+
+def test_saving_an_article_indexes_it(search_index):
+    search_index()
+    article = make_article()
+    assert found("القافلة") == ["idx-1"]
+    article.title = "سفينة تعبر البحر"
+    article.save()
+    assert found("السفينة") == ["idx-1"]
+    assert found("القافلة") == []
+
+
+def test_deleting_an_article_removes_it(search_index):
+    search_index()
+    article = make_article()
+    article.delete()
+    assert found("القافلة") == []
+    assert check_index()[0] == 0
+
+
+def test_caption_changes_reach_the_index(search_index):
+    search_index()
+    article = make_article()
+    ArticleImage.objects.create(article=article, caption="واحة النخيل", order=0)
+    assert found("النخيل") == ["idx-1"]
+
+
+def test_renaming_a_source_reindexes_its_articles(search_index):
+    search_index()
+    source = Source.objects.create(name="جريدة الشمال", slug="north")
+    make_article(source=source)
+    source.name = "جريدة الجنوب"
+    source.save()
+    assert found("source:الجنوب") == ["idx-1"]
+
+
+def test_busy_index_keeps_the_update_queued(search_index, settings):
+    search_index()
+    settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 0.2
+    holder = backend().writer()  # another worker is writing
+    try:
+        make_article()  # must not raise, must not be lost
+        assert PendingIndexUpdate.objects.count() == 1
+        with pytest.raises(IndexBusy):
+            index_flush_pending()
+    finally:
+        holder.cancel()
+    assert index_flush_pending() == 1
+    assert PendingIndexUpdate.objects.count() == 0
+    assert found("القافلة") == ["idx-1"]
+
+
+def test_rolled_back_change_is_not_queued(search_index):
+    search_index()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            make_article()
+            raise RuntimeError
+    assert PendingIndexUpdate.objects.count() == 0
+    assert found("القافلة") == []
+
+
+def test_check_index_finds_and_repairs_drift(search_index):
+    make_article("idx-1")
+    make_article("idx-2", title="قطار الشرق السريع")
+    search_index()
+    with index_suspended():  # changes behind the index's back
+        Article.objects.filter(external_id="idx-1").update(title="تغيير", content_hash="changed")
+        Article.objects.filter(external_id="idx-2").delete()
+        make_article("idx-3", title="طائرة ورقية")
+    report = index_compare()
+    assert (len(report["missing"]), len(report["stale"]), len(report["orphaned"])) == (1, 1, 1)
+    code, out = check_index()
+    assert code == 1 and "missing 1, stale 1, orphaned 1" in out
+    code, out = check_index("--repair")
+    assert code == 0 and "index and database agree" in out
+    assert found("طائرة") == ["idx-3"]
+    assert found("قطار") == []
+
+
+def test_deleted_index_directory_is_rebuilt_by_one_command(search_index, settings):
+    import shutil
+
+    make_article()
+    search_index()
+    shutil.rmtree(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert found("القافلة") == ["idx-1"]
+
+
+def test_import_indexes_in_chunks(tmp_path, search_index):
+    search_index()
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        "\n".join(
+            '{"external_id": "imp-%d", "title": "نخلة رقم %d", "body": "نص عن النخيل"}' % (i, i) for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(path), stdout=io.StringIO())
+    assert article_search(params=SearchParams(q="النخيل")).count == 30
+    assert PendingIndexUpdate.objects.count() == 0
+    assert check_index()[0] == 0
