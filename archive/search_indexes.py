@@ -17,7 +17,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Exact forms (normalized, not stemmed) for `=word` and the "exact forms only" switch.
     exact = AnalyzedField(analyzer=ArabicExactAnalyzer(), phrase=False)
     title_exact = AnalyzedField(model_attr="title", analyzer=ArabicExactAnalyzer(), phrase=False, boost=2.0)
-    source_name = AnalyzedField(analyzer=ArabicAnalyzer(), phrase=False)
     source = KeywordField()
     article_id = SortableIntegerField(model_attr="pk")
     published = SortableIntegerField()
@@ -41,9 +40,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_exact(self, article):
         return self.prepare_text(article)
-
-    def prepare_source_name(self, article):
-        return article.source.name if article.source_id else ""
 
     def prepare_source(self, article):
         return article.source.slug if article.source_id else ""

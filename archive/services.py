@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
 # Records are read in chunks so that the existing hashes of a chunk come from one query.
 CHUNK_SIZE = 500
+# Queued index updates are applied every so many changed articles: each application is
+# one Whoosh commit (a new segment), so fewer, larger commits index much faster.
+INDEX_FLUSH_EVERY = 5000
 
 
 @dataclass
@@ -222,6 +225,7 @@ def _article_import(paths, source, published, dry_run, limits, display_names, on
     report = ImportReport()
     sources = _SourceCache()
     display_names = display_names or {}
+    unflushed = 0
 
     def entries():
         for path in paths:
@@ -272,8 +276,12 @@ def _article_import(paths, source, published, dry_run, limits, display_names, on
             if status in (CREATED, UPDATED):
                 chunk_changed.append(article_id)
             _notify(on_outcome, outcome)
-        if update_index and chunk_changed and not dry_run:
+        unflushed += len(chunk_changed)
+        if update_index and unflushed >= INDEX_FLUSH_EVERY and not dry_run:
             search_flush_index()
+            unflushed = 0
+    if update_index and unflushed and not dry_run:
+        search_flush_index()
     return report
 
 

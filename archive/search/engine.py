@@ -134,10 +134,18 @@ class _Compiler:
         finally:
             self.plan.highlighter = saved
 
+    def source(self, text):
+        """Match the sources whose name holds every word of ``text`` (all forms) or whose slug is ``text``."""
+        terms = set(analyzers().terms(text, False))
+        slugs = [slug for slug, name_terms in _source_terms().items() if terms and terms <= name_terms]
+        slugs += [slug for slug in _source_terms() if slug == text and slug not in slugs]
+        if not slugs:
+            return wq.NullQuery
+        return wq.Or([wq.Term("source", slug) for slug in slugs])
+
     def word(self, node):
         if node.field == "source":
-            terms = analyzers().terms(node.text, False)
-            return _all_of([wq.Term("source_name", term) for term in terms])
+            return self.source(node.text)
         if node.prefix:
             return self.prefix(node)
         terms = analyzers().terms(node.text, node.exact)
@@ -190,9 +198,9 @@ class _Compiler:
         return wq.Or([wq.Term(fieldname, term) for term in expansions])
 
     def phrase(self, node):
-        stems = analyzers().terms(node.text, False)
         if node.field == "source":
-            return _all_of([wq.Term("source_name", term) for term in stems])
+            return self.source(node.text)
+        stems = analyzers().terms(node.text, False)
         if not stems:
             self.plan.ignored.append(node.text)
             return None
@@ -212,10 +220,13 @@ class _Compiler:
         return matcher
 
 
-def _all_of(queries):
-    if not queries:
-        return None
-    return queries[0] if len(queries) == 1 else wq.And(queries)
+def _source_terms():
+    """Return {slug: set of analyzed terms of the source's name} (sources are few)."""
+    from archive.models import Source
+
+    return {
+        slug: set(analyzers().terms(name, False)) for slug, name in Source.objects.values_list("slug", "name")
+    }
 
 
 def plan_query(text, *, exact, snapshot):
