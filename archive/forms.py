@@ -73,6 +73,30 @@ class ArticleUploadForm(forms.Form):
             raise forms.ValidationError(_("Enter an ISO 8601 date or date-time, such as 2019-11-26."))
 
 
+class FlagField(forms.BooleanField):
+    """A yes/no parameter: 1/true/on/yes and 0/false/off/no (or absent), anything else an error.
+
+    Django's checkbox would read ``exact=0`` as "on"; scripts calling the API say 0.
+    """
+
+    widget = forms.TextInput
+    TRUE = {"1", "true", "on", "yes"}
+    FALSE = {"", "0", "false", "off", "no"}
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        text = str(value or "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Use 1 (yes) or 0 (no)."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
 class SearchForm(forms.Form):
     """Validate the search parameters shared by the results page, the API, exports and feeds.
 
@@ -88,7 +112,7 @@ class SearchForm(forms.Form):
     hijri_to = forms.CharField(label=_("To (Hijri)"), required=False, max_length=10)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1, max_value=9999)
     month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)
-    exact = forms.BooleanField(label=_("Exact forms only"), required=False)
+    exact = FlagField(label=_("Exact forms only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -162,3 +186,19 @@ class SearchForm(forms.Form):
     def error_list(self):
         """Return [(parameter, message)] for every invalid parameter."""
         return [(name, str(messages[0])) for name, messages in self.errors.items()]
+
+
+class TimelineForm(SearchForm):
+    """The search parameters plus the period to count by."""
+
+    interval = forms.ChoiceField(
+        label=_("Interval"),
+        required=False,
+        choices=[("year", _("Year")), ("month", _("Month"))],
+    )
+
+
+class ExportForm(SearchForm):
+    """The search parameters plus the file format."""
+
+    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("csv", "CSV"), ("jsonl", "JSON Lines")])

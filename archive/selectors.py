@@ -127,6 +127,16 @@ def article_search_iter(*, params, limit):
     return engine.iterate(params, limit=limit)
 
 
+def article_count(*, params):
+    """Return how many articles the search finds."""
+    return engine.count(params)
+
+
+def article_snippets(*, params):
+    """Return a function giving an article's keyword-in-context fragments (safe HTML) for the search."""
+    return engine.snippet_maker(params)
+
+
 def article_timeline(*, params, interval="year"):
     """Return the hits per period for the search and the archive's articles per period."""
     return engine.timeline(params, interval=interval)

@@ -498,11 +498,11 @@ def search(params):
     return page
 
 
-def _hit(article, score, highlighter):
+def _hit(article, score, highlighter, max_fragments=3):
     title_html = highlighter.mark(article.title) if highlighter else escape(article.title)
     snippets = []
     if highlighter:
-        snippets = highlighter.fragments(article.body)
+        snippets = highlighter.fragments(article.body, max_fragments=max_fragments)
         if not snippets:
             for caption in article.captions():
                 snippets.extend(highlighter.fragments(caption, max_fragments=1))
@@ -530,6 +530,19 @@ def iterate(params, *, limit):
             article = articles.get(int(snapshot.article_id[docnum]))
             if article is not None:
                 yield article, float(score)
+
+
+def snippet_maker(params):
+    """Return a function giving an article's keyword-in-context fragments for this search."""
+    highlighter = Highlighter()
+    if params.q.strip():
+        snapshot = backend().snapshot()
+        highlighter = plan_query(params.q, exact=params.exact, snapshot=snapshot).highlighter
+
+    def snippets(article, max_fragments=1):
+        return _hit(article, 0.0, highlighter, max_fragments=max_fragments).snippets
+
+    return snippets
 
 
 def count(params):
