@@ -6,9 +6,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
+import logging
+
+from django.utils.translation import gettext as _
+
 from archive.models import Article, Source
 from archive.search import engine
-from archive.search.types import SearchParams  # noqa: F401  (re-exported for callers)
+from archive.search.types import SearchPage, SearchParams  # noqa: F401  (SearchParams re-exported)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -113,13 +119,26 @@ def article_list_for_day(*, year, month, day):
     ).select_related("source")
 
 
+def article_list_undated():
+    """Return the articles without a known date, most recently added first."""
+    return Article.objects.filter(published__isnull=True).select_related("source").order_by("-created", "-id")
+
+
 def article_list_for_month(*, year, month):
     return Article.objects.filter(published__year=year, published__month=month).select_related("source")
 
 
 def article_search(*, params):
     """Run a search; return a :class:`~archive.search.types.SearchPage`."""
-    return engine.search(params)
+    try:
+        return engine.search(params)
+    except Exception:
+        # A researcher gets a message, never an error page; the fault is logged in full.
+        logger.exception("search failed for %r", params)
+        return SearchPage(
+            params=params,
+            error=_("This search could not be run. Try simpler words, or remove operators and symbols."),
+        )
 
 
 def article_search_iter(*, params, limit):

@@ -1,32 +1,238 @@
-"""Pages for researchers (placeholder views; the interface issue fills them in)."""
+"""Pages for researchers: search, articles with their citations, sources and browsing by date."""
 
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
-from django.shortcuts import get_object_or_404
+import csv
+import datetime as dt
 
-from archive.models import Article, Source
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import uri_to_iri
+from django.utils.translation import gettext as _
+
+from archive import citations, selectors
+from archive.forms import SearchForm
+from archive.search.types import INTERVALS
+from archive.templatetags.archive_tags import search_query
+
+LIST_PAGE_SIZE = 20
 
 
-def _stub(request, *args, **kwargs):
-    return HttpResponse("")
+def _interval(request):
+    interval = request.GET.get("interval", "year")
+    return interval if interval in INTERVALS else "year"
 
 
-home = search = search_timeline_csv = article_bibtex = article_ris = _stub
-source_list = browse = browse_year = browse_month = browse_day = help_page = _stub
+def _paginate(request, items):
+    return Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _article_or_404(external_id):
+    article = selectors.article_get(external_id=external_id)
+    if article is None:
+        raise Http404("No such article.")
+    return article
+
+
+def _date_or_404(year, month=1, day=1):
+    # The URL patterns take any digits; the database's date lookups fail outside the calendar.
+    try:
+        return dt.date(year, month, day)
+    except (ValueError, OverflowError):
+        raise Http404("No such date.")
+
+
+def _permalink(request, article):
+    return request.build_absolute_uri(article.get_absolute_url())
+
+
+def home(request):
+    """Show the search box, the archive's size, recent additions and ways in by source and date."""
+    return render(request, "archive/home.html", {
+        "stats": selectors.archive_stats(),
+        "recent": selectors.article_list_recent(limit=8),
+        "sources": selectors.source_list_with_counts(),
+        "years": selectors.article_count_by_year(),
+    })
+
+
+def search(request):
+    """Show one page of results for the search the URL describes, with facets and its timeline."""
+    form = SearchForm(request.GET)
+    query = search_query(request.GET)
+    context = {
+        "form": form,
+        "query": query,
+        "export_max_rows": settings.ARCHIVE_EXPORT_MAX_ROWS,
+        "page_sizes": [size for size in (10, 20, 50, 100) if size <= settings.ARCHIVE_PAGE_SIZE_MAX],
+    }
+    if not form.is_valid():
+        # Invalid parameters are a mistake in the URL: say which, and keep the page usable.
+        context["errors"] = form.error_list()
+        # Links on the page must not carry the invalid values on.
+        for name in form.errors:
+            query.pop(name, None)
+        return render(request, "archive/search.html", context, status=400)
+    params = form.params()
+    results = selectors.article_search(params=params)
+    context.update(params=params, results=results, interval=_interval(request), norm=query.get("norm") == "1")
+    if not params.is_empty and not results.error:
+        context["timeline"] = selectors.article_timeline(params=params, interval=context["interval"])
+    # Shown as an IRI so that the Arabic words of the query stay readable when copied.
+    context["permalink"] = uri_to_iri(request.build_absolute_uri(reverse("archive:search") + "?" + query.urlencode()))
+    return render(request, "archive/search.html", context)
+
+
+def search_timeline_csv(request):
+    """Download the search's hits per period as CSV (UTF-8 with a byte order mark, for spreadsheets)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        lines = [f"{name}: {message}" for name, message in form.error_list()]
+        return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
+    interval = _interval(request)
+    buckets = selectors.article_timeline(params=form.params(), interval=interval)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="timeline-{interval}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["period", "hits", "total", "per_1000"])
+    for bucket in buckets:
+        writer.writerow([bucket.period, bucket.hits, bucket.total, bucket.per_thousand])
+    return response
 
 
 def article_detail(request, external_id):
-    article = get_object_or_404(Article, external_id=external_id)
-    return HttpResponse(article.title)
+    """Show an article, its citation and, when reached from a search, its matches marked."""
+    article = _article_or_404(external_id)
+    form = SearchForm(request.GET)
+    params = form.params() if form.is_valid() else None
+    highlighted = None
+    if params is not None and params.q:
+        highlighted = selectors.article_highlight(article=article, query=params.q, exact=params.exact)
+    images = list(article.images.all())
+    captions = highlighted.captions if highlighted else [image.caption for image in images]
+    previous, following = selectors.article_neighbours(article=article)
+    permalink = _permalink(request, article)
+    return render(request, "archive/article_detail.html", {
+        "article": article,
+        "highlighted": highlighted,
+        "params": params,
+        "query": search_query(request.GET),
+        "figures": [(image, caption) for image, caption in zip(images, captions) if image.image or caption],
+        "paragraphs": highlighted.paragraphs if highlighted else article.paragraphs(),
+        "previous": previous,
+        "following": following,
+        "related": selectors.article_related(article=article, limit=5),
+        "permalink": permalink,
+        "chicago": citations.chicago(article, url=permalink),
+        "chicago_segments": citations.chicago_segments(article, url=permalink),
+        "bibtex": citations.bibtex(article, url=permalink),
+    })
+
+
+def _citation_download(request, external_id, *, render_citation, suffix, content_type):
+    article = _article_or_404(external_id)
+    response = HttpResponse(render_citation(article, url=_permalink(request, article)), content_type=content_type)
+    # Identifiers hold only URL-safe characters (see the model), so the name needs no quoting.
+    response["Content-Disposition"] = f'attachment; filename="{article.external_id}.{suffix}"'
+    return response
+
+
+def article_bibtex(request, external_id):
+    """Download the article's citation as BibTeX."""
+    return _citation_download(
+        request, external_id, render_citation=citations.bibtex, suffix="bib",
+        content_type="application/x-bibtex; charset=utf-8",
+    )
+
+
+def article_ris(request, external_id):
+    """Download the article's citation as RIS."""
+    return _citation_download(
+        request, external_id, render_citation=citations.ris, suffix="ris",
+        content_type="application/x-research-info-systems; charset=utf-8",
+    )
+
+
+def source_list(request):
+    """List the sources with their number of articles and the dates they span."""
+    return render(request, "archive/source_list.html", {"sources": selectors.source_list_with_counts()})
 
 
 def source_detail(request, slug):
-    source = get_object_or_404(Source, slug=slug)
-    return HttpResponse(source.name)
+    """List a source's articles, newest first, with its articles per year."""
+    source = selectors.source_get(slug=slug)
+    if source is None:
+        raise Http404("No such source.")
+    return render(request, "archive/source_detail.html", {
+        "source": source,
+        "page_obj": _paginate(request, selectors.article_list_for_source(source=source)),
+        "years": selectors.article_count_by_year(source=source),
+    })
+
+
+def browse(request):
+    """List the years that have articles, and the undated articles."""
+    # The list of undated articles needs selectors.article_list_undated(); until the
+    # selectors offer it, the page gives their number only.
+    list_undated = getattr(selectors, "article_list_undated", None)
+    return render(request, "archive/browse.html", {
+        "years": selectors.article_count_by_year(),
+        "stats": selectors.archive_stats(),
+        "undated_page": _paginate(request, list_undated()) if list_undated else None,
+    })
+
+
+def browse_year(request, year):
+    """List the months of a year that have articles."""
+    _date_or_404(year)
+    months = selectors.article_count_by_month(year=year)
+    if not months:
+        raise Http404("No articles in this year.")
+    return render(request, "archive/browse_year.html", {"year": year, "months": months})
+
+
+def browse_month(request, year, month):
+    """List the days of a month that have articles, and the month's articles."""
+    _date_or_404(year, month)
+    days = selectors.article_count_by_day(year=year, month=month)
+    if not days:
+        raise Http404("No articles in this month.")
+    return render(request, "archive/browse_month.html", {
+        "year": year,
+        "month": month,
+        "days": days,
+        "page_obj": _paginate(request, selectors.article_list_for_month(year=year, month=month)),
+    })
+
+
+def browse_day(request, year, month, day):
+    """List the articles of one day."""
+    date = _date_or_404(year, month, day)
+    page_obj = _paginate(request, selectors.article_list_for_day(year=year, month=month, day=day))
+    if not page_obj.paginator.count:
+        raise Http404("No articles on this day.")
+    return render(request, "archive/browse_day.html", {"date": date, "page_obj": page_obj})
+
+
+def help_page(request):
+    """Explain the query language, with examples to try."""
+    return render(request, "archive/help.html")
 
 
 def page_not_found(request, exception=None):
-    return HttpResponseNotFound("")
+    """Say that the page does not exist and offer the search box (in JSON under /api/)."""
+    if request.path.startswith("/api/"):
+        from archive.api import error_response
+
+        return error_response([("path", _("There is no such address in the API."))], status=404)
+    return render(request, "404.html", status=404)
 
 
 def server_error(request):
-    return HttpResponseServerError("")
+    """Apologise for an error, without a request context or the database (either may be what failed)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return HttpResponseServerError(loader.get_template("500.html").render())

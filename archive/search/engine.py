@@ -154,17 +154,22 @@ class _Compiler:
             return None
         if len(terms) > 1:
             return self.phrase(ql.Phrase(node.text, node.field, node.exact))
-        term = terms[0]
         if node.exact:
-            self.plan.highlighter.exacts.add(term)
-            if node.field == "title":
-                return wq.Term("title_exact", term)
-            return wq.Or([wq.Term("exact", term), wq.Term("title_exact", term)])
+            return self.exact_term(terms[0], node.field)
+        return self.stem_term(terms[0], node.field, node.text)
+
+    def exact_term(self, form, field_name):
+        self.plan.highlighter.exacts.add(form)
+        if field_name == "title":
+            return wq.Term("title_exact", form)
+        return wq.Or([wq.Term("exact", form), wq.Term("title_exact", form)])
+
+    def stem_term(self, term, field_name, text):
         self.plan.highlighter.stems.add(term)
-        if node.field == "title":
+        if field_name == "title":
             return wq.Term("title", term)
         alternatives = [wq.Term("text", term), wq.Term("title", term)]
-        for form in analyzers().terms(node.text, True):
+        for form in analyzers().terms(text, True):
             alternatives.append(wq.Term("exact", form, boost=EXACT_FORM_WEIGHT))
         return wq.Or(alternatives)
 
@@ -201,23 +206,25 @@ class _Compiler:
         if node.field == "source":
             return self.source(node.text)
         stems = analyzers().terms(node.text, False)
-        if not stems:
+        forms = analyzers().terms(node.text, True) if node.exact else ()
+        if node.exact and len(forms) == 1:
+            return self.exact_term(forms[0], node.field)
+        if not node.exact and len(stems) == 1:
+            return self.stem_term(stems[0], node.field, node.text)
+        if not stems and not forms:
             self.plan.ignored.append(node.text)
             return None
-        if len(stems) == 1:
-            return self.word(ql.Word(stems[0] if not node.exact else node.text, node.field, node.exact))
         fields = ["title"] if node.field == "title" else ["text", "title"]
-        phrases = [wq.Phrase(name, list(stems)) for name in fields]
-        matcher = phrases[0] if len(phrases) == 1 else wq.Or(phrases)
+        phrases = [wq.Phrase(name, list(stems)) for name in fields] if len(stems) > 1 else []
         if node.exact:
             # The exact-form field keeps no positions: the phrase is matched on the
             # stemmed field and every exact form must be present too.
-            forms = analyzers().terms(node.text, True)
             self.plan.highlighter.phrases.append((True, forms))
             exact_field = "title_exact" if node.field == "title" else "exact"
-            return wq.And([matcher, *[wq.Term(exact_field, form) for form in forms]])
+            positional = [phrases[0] if len(phrases) == 1 else wq.Or(phrases)] if phrases else []
+            return wq.And([*positional, *[wq.Term(exact_field, form) for form in forms]])
         self.plan.highlighter.phrases.append((False, stems))
-        return matcher
+        return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
 
 
 def _source_terms():
