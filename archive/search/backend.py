@@ -27,6 +27,7 @@ from whoosh.fields import NUMERIC, TEXT, Schema
 from whoosh.util import now
 
 from archive.search.fields import AnalyzedField, KeywordField, SortableIntegerField
+from archive.search.ranking import SafePositions
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 schema_fields[name] = TEXT(
                     analyzer=field.analyzer, stored=False, phrase=field.phrase, field_boost=field.boost
                 )
+                if field.phrase:
+                    schema_fields[name].format = SafePositions(field_boost=field.boost)
             elif isinstance(field, KeywordField):
                 schema_fields[name] = WHOOSH_ID(stored=False, sortable=True)
             elif isinstance(field, SortableIntegerField):

@@ -27,6 +27,7 @@ from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
 from archive.search import query as ql
 from archive.search.backend import backend
 from archive.search.highlight import Highlighter
+from archive.search.ranking import CoordinatedOr
 from archive.search.types import FacetValue, HighlightedArticle, SearchHit, SearchPage, TimelineBucket
 
 STRICT_WORDS = 3
@@ -41,7 +42,7 @@ PROCLITICS = ("", "\u0627\u0644", "\u0648", "\u0648\u0627\u0644", "\u0628", "\u0
 RELEVANCE_MAX_DEPTH = 10_000
 # Weight of an exact-form match next to the stemmed one: the form the researcher
 # typed ranks a little above its other inflections.
-EXACT_FORM_WEIGHT = 0.3
+EXACT_FORM_WEIGHT = 0.25
 _CACHE_LIMIT = 512
 
 
@@ -98,7 +99,7 @@ class Plan:
         queries = self.positives + self.musts
         if not queries:
             return None
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        return CoordinatedOr(queries)
 
 
 class _Compiler:

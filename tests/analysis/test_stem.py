@@ -1,0 +1,166 @@
+import pytest
+
+from archive.analysis import stem as stem_module
+from archive.analysis.normalize import normalize
+from archive.analysis.stem import STEMS, stem
+
+
+def stems_of(words):
+    return {stem(normalize(word)) for word in words.split()}
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        "فلسطين فلسطيني الفلسطينية الفلسطينيين فلسطينيون الفلسطينيات فلسطينيان",
+        "أمريكا أمريكي أمريكيين الأمريكية الأمريكي أمريكية أمريكيون",
+        "فرنسا فرنسي الفرنسية الفرنسيين",
+        "بريطانيا بريطاني البريطانية البريطانيين",
+        "سوريا سورية السوري السورية السوريين",
+        "لبنان اللبناني اللبنانية اللبنانيين ولبنان بلبنان",
+        "كتاب الكتاب بالكتاب والكتاب للكتاب وكتاب كتابه كتابها كتابهم",
+        "وزير الوزير وزيرا ووزير لوزير بالوزير وزيرة",
+        "وزارة الوزارة وزارتي بوزارة والوزارة",
+        "حركة الحركة حركات الحركتين الحركتان حركتها",
+        "قيادة القيادة قيادتا قيادتها",
+        "مسؤول مسئول المسؤولين المسئولين مسؤولون",
+        "شؤون شئون الشؤون",
+        "معلومات المعلومات معلوماته",
+        "علاقة العلاقة العلاقات علاقاتهم",
+        "سياسة السياسة السياسات سياساتها السياسي السياسية",
+        "حياة الحياة حياته حياتهم",
+        "مستوى المستوى مستويات المستويات",
+        "لغة اللغة لغات لغتين لغتها",
+        "سنة السنة سنوات سنتين",
+        "مرة مرات مرتين",
+        "أكد أكدت أكدتا",
+        "قال قالت",
+        "وطن الوطن وطني الوطنية وطنهم",
+        "الكويت الكويتي الكويتيين",
+        "آية آيات الآيات آياته",
+        "الألعاب ألعاب",
+        "جديد جديدا الجديد الجديدة",
+        "مكان مكانا المكان",
+        "شعب الشعب شعبنا الشعبية",
+        "مؤقت مؤقتا المؤقتة",
+        "انتهت انتهى",
+        "والد والدة الوالدين والده",
+        "الله بالله والله لله",
+    ],
+)
+def test_family_conflates(family):
+    assert len(stems_of(family)) == 1
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("وزير", "وزير"),
+        ("وزارة", "وزار"),
+        ("وطن", "وطن"),
+        ("وقت", "وقت"),
+        ("ولد", "ولد"),
+        ("فلسطين", "فلسط"),
+        ("فرنسا", "فرنس"),
+        ("فريق", "فريق"),
+        ("بريطانيا", "بريطان"),
+        ("بحث", "بحث"),
+        ("بيت", "بيت"),
+        ("بلد", "بلد"),
+        ("لبنان", "لبنان"),
+        ("ليبيا", "ليب"),
+        ("كتاب", "كتاب"),
+        ("كبير", "كبير"),
+        ("بيان", "بيان"),
+        ("برنامج", "برنامج"),
+        ("لجنة", "لجن"),
+        ("وجه", "وجه"),
+        ("بلغ", "بلغ"),
+    ],
+)
+def test_first_letters_that_only_look_like_proclitics_stay(word, expected):
+    assert stem(normalize(word)) == expected
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("وزير", "زير"),
+        ("وزارة", "زارة"),
+        ("بيان", "يان"),
+        ("لبنان", "بنان"),
+        ("فريق", "ريق"),
+        ("كتاب", "تاب"),
+        ("مدني", "مدينة"),
+        ("تركيا", "ترك"),
+        ("لغة", "بلغ"),
+    ],
+)
+def test_different_words_stay_apart(first, second):
+    assert stem(normalize(first)) != stem(normalize(second))
+
+
+def test_article_is_stripped():
+    assert stem("الكتاب") == "كتاب"
+
+
+def test_article_with_conjunction_and_preposition_is_stripped():
+    assert {stem(w) for w in ("والكتاب", "بالكتاب", "كالكتاب", "فالكتاب", "للكتاب", "وبالكتاب", "وللكتاب")} == {"كتاب"}
+
+
+def test_article_needs_two_letters_after_it():
+    assert stem("الم") == "الم"
+
+
+def test_conjunction_waw_is_stripped_before_three_letters():
+    assert stem("ودعم") == "دعم"
+
+
+def test_conjunction_waw_stays_when_two_letters_would_remain():
+    assert stem("وطن") == "وطن"
+    assert stem("ولده") == "ولد"
+
+
+def test_particle_is_kept_before_an_article_initial_remainder():
+    assert stem("بالغ") == "بالغ"
+
+
+def test_feh_and_kaf_alone_are_never_stripped():
+    assert stem("فكره") == "فكر"
+    assert stem("كرسي") == "كرس"
+
+
+def test_dual_an_alone_is_not_stripped():
+    assert {stem(normalize(w)) for w in ("لبنان", "إيران", "مكان", "قرآن")} == {
+        "لبنان", "ايران", "مكان", "قران"
+    }
+
+
+def test_country_ending_stan_is_not_a_feminine_dual():
+    assert stem("باكستان") == "باكستان"
+
+
+def test_our_is_not_stripped_after_alef_waw_or_yeh():
+    assert stem("قانونا") == stem("قانون")
+    assert stem("زمانا") == "زمان"
+
+
+def test_broken_plural_of_a_teh_final_root_keeps_its_at():
+    assert stem("اوقات") == stem("اوقاتها") == stem("الاوقات") == "اوقات"
+
+
+def test_two_letter_words_and_other_scripts_are_unchanged():
+    assert [stem(w) for w in ("في", "bbc", "2015", "قد")] == ["في", "bbc", "2015", "قد"]
+
+
+def test_listed_stems_are_normalized():
+    assert all(normalize(form) == form and normalize(value) == value for form, value in STEMS.items())
+
+
+def test_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(stem_module, "_CACHE_SIZE", 3)
+    stem_module.stem_cache.clear()
+    for word in ("والكتاب", "الكتب", "مكتبة", "كاتبون", "مكتوب"):
+        stem(word)
+    assert len(stem_module.stem_cache) <= 3
+    assert stem("والكتاب") == "كتاب"
