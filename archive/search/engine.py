@@ -6,14 +6,19 @@ against per-document columns that each process keeps for the current index
 generation (archive.search.backend.IndexSnapshot).  *In which order* the page
 shows them is BM25F scoring by Whoosh, restricted to those documents.
 
-Plain words side by side need not all be present: articles that hold every word
-come first; a short query (``STRICT_WORDS`` words or fewer) shows only those when
-there are any, a longer one also shows articles holding most of its words, and
-when no article holds all the words the search relaxes rather than finding nothing.
+Plain words side by side are matched in one of two ways.  A keyword search of up
+to ``STRICT_WORDS`` words finds the articles holding all of them (the Boolean
+reading researchers expect, and what counts, facets, the timeline and exports
+report); when no article holds them all, it relaxes one word at a time and says
+so, rather than finding nothing.  A natural-language question (it opens with an
+interrogative or holds a question mark) or a longer query finds every article
+holding any of its words, ranked with the articles holding all of them first and
+then by BM25F with a bonus for each further word held — measured on ARCD and
+Qur'an QA, requiring even a third of a question's words loses most of the
+relevant passages (docs/search-quality.md).
 """
 
 import datetime as dt
-import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -24,6 +29,7 @@ from django.utils.translation import gettext as _
 from whoosh import query as wq
 
 from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
+from archive.analysis.tokenize import tokenize_terms
 from archive.search import query as ql
 from archive.search.backend import backend
 from archive.search.highlight import Highlighter
@@ -31,7 +37,29 @@ from archive.search.ranking import CoordinatedOr
 from archive.search.types import FacetValue, HighlightedArticle, SearchHit, SearchPage, TimelineBucket
 
 STRICT_WORDS = 3
-MOST_FRACTION = 0.5
+TIERED = True
+# A query that opens with one of these (normalized) or holds a question mark is a
+# natural-language question: no article need hold every word of it.
+QUESTION_WORDS = frozenset(
+    {
+        "\u0645\u0627",  # ما
+        "\u0645\u0627\u0630\u0627",  # ماذا
+        "\u0645\u0646",  # من
+        "\u0645\u062a\u064a",  # متي (متى)
+        "\u0643\u0645",  # كم
+        "\u0628\u0643\u0645",  # بكم
+        "\u0627\u064a\u0646",  # اين
+        "\u0644\u0645\u0627\u0630\u0627",  # لماذا
+        "\u0643\u064a\u0641",  # كيف
+        "\u0647\u0644",  # هل
+        "\u0627\u064a",  # اي
+        "\u0627\u064a\u0647",  # ايه (أية)
+        "\u0645\u0627\u0647\u0648",  # ماهو
+        "\u0645\u0627\u0647\u064a",  # ماهي
+        "\u0644\u0645",  # لم
+    }
+)
+QUESTION_MARKS = ("?", "\u061f")
 PREFIX_MIN_CHARS = 2
 PREFIX_MAX_TERMS = 300
 # A prefix also matches after the proclitics a word may carry in the text, so that
@@ -90,6 +118,7 @@ class Plan:
     highlighter: Highlighter = field(default_factory=Highlighter)
     ignored: list = field(default_factory=list)
     notices: list = field(default_factory=list)
+    question: bool = False
 
     @property
     def has_text(self):
@@ -237,12 +266,20 @@ def _source_terms():
     }
 
 
+def _is_question(text):
+    if any(mark in text for mark in QUESTION_MARKS):
+        return True
+    first = tokenize_terms(text[:80])
+    return bool(first) and first[0] in QUESTION_WORDS
+
+
 def plan_query(text, *, exact, snapshot):
     """Parse and compile ``text``; return a :class:`Plan`."""
     plan = Plan()
     tree = ql.parse(text)
     if tree is None:
         return plan
+    plan.question = _is_question(text)
     if ql.clause_count(tree) >= ql.MAX_CLAUSES:
         plan.notices.append(_("The query is very long; only its first %(n)d words are used.") % {"n": ql.MAX_CLAUSES})
     if exact:
@@ -343,9 +380,10 @@ def match(snapshot, plan, params):
         counts[_docs(snapshot, q)] += 1
     words = len(plan.positives)
     counts[~base] = 0
-    required = words if words <= STRICT_WORDS else max(1, math.ceil(MOST_FRACTION * words))
+    keywords = words <= STRICT_WORDS and not plan.question
+    required = words if keywords else 1
     all_words = counts >= words
-    if words <= STRICT_WORDS and not (all_words & filters).any():
+    if keywords and not (all_words & filters).any():
         # Nothing holds every word: relax one word at a time rather than find nothing.
         while required > 1 and not ((counts >= required) & filters).any():
             required -= 1
@@ -435,7 +473,7 @@ def ordered(snapshot, plan, matches, params, start, stop):
         page = _date_order(snapshot, docs, newest=sort == "newest")[start:stop]
         return [(int(d), 0.0) for d in page]
     stop = min(stop, RELEVANCE_MAX_DEPTH)
-    if matches.all_words is not None:
+    if matches.all_words is not None and TIERED:
         first = np.nonzero(final & matches.all_words)[0]
         rest = np.nonzero(final & ~matches.all_words)[0]
     else:
@@ -463,10 +501,10 @@ def _notice(plan, matches):
                 _("No article holds all %(n)d words; these hold %(k)d of them or more.")
                 % {"n": matches.words, "k": matches.required}
             )
-        elif matches.words > STRICT_WORDS:
+        elif matches.required < matches.words:
             notices.append(
-                _("Articles holding all %(n)d words come first, then articles holding at least %(k)d of them.")
-                % {"n": matches.words, "k": matches.required}
+                _("Articles holding all %(n)d words come first, then those holding most of them.")
+                % {"n": matches.words}
             )
     return " ".join(notices)
 
