@@ -81,7 +81,7 @@ _PROCLITIC_LOOKALIKES = """
 بوسطن بيتر براون بخاري بطرس بعلبك بلقيس بريكس
 لبنان ليبيا ليبيريا لجنة لجان لندن لاعب لاعبة لقاء لقاءات لحظة لحظات لعبة لعب
 لوحة لوائح لائحة لائق ليلة ليالي لواء لغة لغات لقب لجوء لاجئ لاجئين لحم لحوم
-لسان لون ليمون لاتيني لوبي لغز لياقة لهجة لطيف لمس لبن لبنة لقاح لافت لافتة لاحق
+لسان لون ليمون لاتيني لوبي لياقة لهجة لطيف لمس لبن لبنة لقاح لافت لافتة لاحق
 لاحظ لحق ليبرالي لاسلكي ليون لويس لافروف ليفربول لوزان لشبونة ليستر لطفي
 """
 
@@ -89,6 +89,13 @@ _PROCLITIC_LOOKALIKES = """
 _SUFFIX_LOOKALIKES = """
 وجه شبه فقه إله الله كورونا بيروت كويت ثبات نبات سبات
 بيت وقت صوت موت ميت زيت سبت بنت أخت قوت نبت
+"""
+
+# Common words of three letters whose stem keeps only two: the particles و ب ل
+# may still go in front of them (وغزة, بقوة, لمدة), which the three-letter guard
+# would otherwise forbid.
+_SHORT_STEM_WORDS = """
+غزة جدة قوة قوات مدة عدة شدة حدة مرة ثقة دقة صحة خطة قصة قمة أمة لغة
 """
 
 # Irregular families, and a nisba that would meet an unrelated frequent
@@ -195,7 +202,9 @@ def _stem(word):
     chains = [(_suffix_forms(rest), minimum) for rest, minimum in _proclitic_splits(word)]
     for forms, minimum in chains:
         for form in forms:
-            if form in stems and len(stems[form]) >= minimum:
+            # A listed form is a known word: the particle before it may go even
+            # when the word's own stem is shorter than the guard.
+            if form in stems and len(form) >= minimum:
                 return stems[form]
     # No listed form: the most stripped split whose stem stays long enough.
     for forms, minimum in reversed(chains):
@@ -212,6 +221,9 @@ def _build_stems():
     for word in _SUFFIX_LOOKALIKES.split():
         word = normalize(word)
         stems[word] = word
+    for word in _SHORT_STEM_WORDS.split():
+        forms = _suffix_forms(normalize(word))
+        stems.update(dict.fromkeys(forms, forms[-1]))
     stems.update({normalize(form): normalize(stem) for form, stem in _IRREGULAR.items()})
     return stems
 

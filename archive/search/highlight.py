@@ -35,6 +35,12 @@ class _Analysis:
         self.exact_analyzer = ArabicExactAnalyzer()
         self.cache = OrderedDict()
 
+    def terms(self, text):
+        """Return the sets of stems and of exact forms in ``text`` (the fast path, no offsets)."""
+        stems = {token.text for token in self.stem_analyzer(text)}
+        forms = {token.text for token in self.exact_analyzer(text)}
+        return stems, forms
+
     def tokens(self, text):
         cached = self.cache.get(text)
         if cached is not None:
@@ -117,20 +123,41 @@ class Highlighter:
         """
         return mark_safe(_render(text, self.spans(text), 0, len(text), numbering))
 
+    def may_match(self, text):
+        """Tell cheaply whether ``text`` can hold a match (no character offsets needed)."""
+        stems, forms = analysis().terms(text)
+        if self.stems & stems or self.exacts & forms:
+            return True
+        if self.prefixes and any(form.startswith(self.prefixes) for form in forms):
+            return True
+        return any(set(terms) <= (forms if exact else stems) for exact, terms in self.phrases)
+
     def fragments(self, text, max_fragments=MAX_FRAGMENTS, context=FRAGMENT_CONTEXT_CHARS):
-        """Return up to ``max_fragments`` keyword-in-context fragments as safe HTML."""
-        spans = self.spans(text)
-        if not spans:
+        """Return up to ``max_fragments`` keyword-in-context fragments as safe HTML.
+
+        Only paragraphs that can hold a match are analyzed with character offsets,
+        and the search for fragments stops once there are a few to choose from.
+        """
+        if not text or not self:
             return []
         windows = []
-        for start, end in spans:
-            left = _word_boundary(text, max(0, start - context), backwards=True)
-            right = _word_boundary(text, min(len(text), end + context), backwards=False)
-            if windows and left <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], right)
-                windows[-1][2].append((start, end))
-            else:
-                windows.append([left, right, [(start, end)]])
+        for offset, paragraph in _paragraphs(text):
+            if not self.may_match(paragraph):
+                continue
+            end_of_paragraph = offset + len(paragraph)
+            for start, end in self.spans(paragraph):
+                start, end = start + offset, end + offset
+                left = max(offset, _word_boundary(text, max(0, start - context), backwards=True))
+                right = min(end_of_paragraph, _word_boundary(text, min(len(text), end + context), backwards=False))
+                if windows and left <= windows[-1][1]:
+                    windows[-1][1] = max(windows[-1][1], right)
+                    windows[-1][2].append((start, end))
+                else:
+                    windows.append([left, right, [(start, end)]])
+            if len(windows) >= 2 * max_fragments:
+                break
+        if not windows:
+            return []
         # The fragments holding the most different matched words, shown in text order.
         def variety(window):
             return len({text[s:e] for s, e in window[2]})
@@ -144,6 +171,15 @@ class Highlighter:
             suffix = " …" if right < len(text) else ""
             fragments.append(mark_safe(prefix + html.strip() + suffix))
         return fragments
+
+
+def _paragraphs(text):
+    """Yield (offset, paragraph) for the blank-line-separated paragraphs of ``text``."""
+    offset = 0
+    for part in text.split("\n\n"):
+        if part.strip():
+            yield offset, part
+        offset += len(part) + 2
 
 
 def _word_boundary(text, position, backwards):

@@ -164,3 +164,17 @@ def test_cache_is_bounded(monkeypatch):
         stem(word)
     assert len(stem_module.stem_cache) <= 3
     assert stem("والكتاب") == "كتاب"
+
+
+@pytest.mark.parametrize("word", ["وغزة", "بغزة", "لغزة", "الغزة"])
+def test_particles_go_before_short_stem_words(word):
+    assert stem(normalize(word)) == stem(normalize("غزة"))
+
+
+@pytest.mark.parametrize("word", ["بقوة", "وقوة", "القوات", "وقوات"])
+def test_particles_go_before_quwwa(word):
+    assert stem(normalize(word)) == stem(normalize("قوة"))
+
+
+def test_listed_word_still_protected_from_a_particle_guess():
+    assert stem(normalize("وحدة")) != stem(normalize("حدة"))
