@@ -184,9 +184,13 @@ HAYSTACK_CONNECTIONS = {
     },
 }
 HAYSTACK_SIGNAL_PROCESSOR = "archive.search.signals.ArticleSignalProcessor"
+# Fewer, larger commits: each is a new Whoosh segment to merge.
+HAYSTACK_BATCH_SIZE = 5000
 # How long a writer waits for the index lock before leaving its update queued.
 ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT") or 20)
 ARCHIVE_INDEX_WRITER_MB = env_int("ARCHIVE_INDEX_WRITER_MB", 256)
+# Per-process memory for posting lists and scores kept between searches.
+ARCHIVE_SEARCH_CACHE_MB = env_int("ARCHIVE_SEARCH_CACHE_MB", 64)
 
 # Importer and upload limits, in bytes unless said otherwise.
 ARCHIVE_UPLOAD_MAX_BYTES = env_int("ARCHIVE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)

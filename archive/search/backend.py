@@ -28,6 +28,7 @@ from whoosh.util import now
 
 from archive.search.fields import AnalyzedField, KeywordField, SortableIntegerField
 from archive.search.ranking import SafePositions
+from archive.search.vectors import VectorCache
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +206,7 @@ class IndexSnapshot:
         self.source_slugs = source_slugs
         self.source_code = {slug: code for code, slug in enumerate(source_slugs)}
         self.cache = {}
+        self.vectors = VectorCache(settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024)
         self.checked = time.monotonic()
 
     @classmethod
@@ -266,6 +268,7 @@ class IndexSnapshot:
     def retire(self):
         # Each thread has its own backend and snapshot, so nothing else reads this one.
         self.cache.clear()
+        self.vectors = None
         self.searcher.close()
 
     @property

@@ -33,7 +33,8 @@ from archive.analysis.tokenize import tokenize_terms
 from archive.search import query as ql
 from archive.search.backend import backend
 from archive.search.highlight import Highlighter
-from archive.search.ranking import CoordinatedOr
+from archive.search import vectors
+from archive.search.ranking import COORDINATION_BONUS, CoordinatedOr
 from archive.search.types import FacetValue, HighlightedArticle, SearchHit, SearchPage, TimelineBucket
 
 STRICT_WORDS = 3
@@ -311,14 +312,7 @@ def plan_query(text, *, exact, snapshot):
 
 def _docs(snapshot, q):
     """Return the sorted document numbers matching ``q`` (cached per index generation)."""
-    key = ("docs", q)
-    cached = snapshot.cache.get(key)
-    if cached is None:
-        cached = np.fromiter(snapshot.searcher.docs_for_query(q), dtype=np.int64)
-        if len(snapshot.cache) > _CACHE_LIMIT:
-            snapshot.cache.clear()
-        snapshot.cache[key] = cached
-    return cached
+    return vectors.evaluate(snapshot, q).ids
 
 
 def _mask(snapshot, docs):
@@ -449,17 +443,7 @@ def _date_order(snapshot, docs, newest):
 
 def _ranked(snapshot, plan, docs, limit):
     """Return [(docnum, score)] for ``docs`` by relevance, best first, at most ``limit``."""
-    if len(docs) == 0 or limit <= 0:
-        return []
-    q = plan.scoring_query()
-    allowed = set(docs.tolist())
-    results = snapshot.searcher.search(q, filter=allowed, limit=limit)
-    ranked = [(hit.docnum, hit.score) for hit in results]
-    if len(ranked) < min(limit, len(docs)):
-        # Documents the scoring query does not reach (e.g. matched only through NOT) come last.
-        seen = {docnum for docnum, _score in ranked}
-        ranked.extend((int(d), 0.0) for d in docs if int(d) not in seen)
-    return ranked[:limit]
+    return vectors.ranked(snapshot, plan.scoring_query(), docs, limit, COORDINATION_BONUS)
 
 
 def ordered(snapshot, plan, matches, params, start, stop):
@@ -641,6 +625,8 @@ def related(article, *, limit=5):
     cached = snapshot.cache.get(key)
     if cached is None:
         cached = _related_ids(snapshot, article, limit)
+        if len(snapshot.cache) > _CACHE_LIMIT:
+            snapshot.cache.clear()
         snapshot.cache[key] = cached
     articles = _articles(cached)
     return [articles[i] for i in cached if i in articles]

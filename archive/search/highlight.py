@@ -6,15 +6,20 @@ each token's character span in the text they were given, so a mark covers
 exactly the word as it was written.
 """
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
+from archive.analysis.normalize import normalize, normalize_with_offsets
+from archive.analysis.stem import STEMS, stem
+from archive.analysis.stopwords import STOP_WORDS
+from archive.analysis.tokenize import tokenize, tokenize_terms
 
 FRAGMENT_CONTEXT_CHARS = 90
+_MAX_PROBE_HITS = 200
 MAX_FRAGMENTS = 3
 _CACHE_SIZE = 2048
 
@@ -28,31 +33,28 @@ class Token:
 
 
 class _Analysis:
-    """Token lists of texts, cached because the same article is shown again and again."""
+    """Token lists of texts, cached because the same article is shown again and again.
+
+    One pass of the tokenizer gives each term with its span in the original text;
+    the stem comes from the stemmer's per-word cache.  This is the stemmed
+    analyzer's chain (tokenizer, stop words, stemmer) without its generators.
+    """
 
     def __init__(self):
-        self.stem_analyzer = ArabicAnalyzer()
-        self.exact_analyzer = ArabicExactAnalyzer()
         self.cache = OrderedDict()
 
     def terms(self, text):
-        """Return the sets of stems and of exact forms in ``text`` (the fast path, no offsets)."""
-        stems = {token.text for token in self.stem_analyzer(text)}
-        forms = {token.text for token in self.exact_analyzer(text)}
-        return stems, forms
+        """Return the sets of stems and of exact forms in ``text`` (no offsets: the fast path)."""
+        forms = set(tokenize_terms(text))
+        return {stem(form) for form in forms if form not in STOP_WORDS}, forms
 
     def tokens(self, text):
         cached = self.cache.get(text)
         if cached is not None:
             self.cache.move_to_end(text)
             return cached
-        stems = {
-            token.startchar: token.text
-            for token in self.stem_analyzer(text, positions=True, chars=True, mode="index")
-        }
         tokens = tuple(
-            Token(stems.get(token.startchar), token.text, token.startchar, token.endchar)
-            for token in self.exact_analyzer(text, positions=True, chars=True, mode="index")
+            Token(None if form in STOP_WORDS else stem(form), form, start, end) for form, start, end in tokenize(text)
         )
         self.cache[text] = tokens
         if len(self.cache) > _CACHE_SIZE:
@@ -61,6 +63,15 @@ class _Analysis:
 
 
 _analysis = None
+
+_ARABIC_WORD = re.compile("[\u0621-\u064a]+")
+
+# A light stem is a substring of every form that stems to it, except for the
+# few listed irregular forms (لله → الله); those forms are probed for as well.
+_IRREGULAR_FORMS = {}
+for _form, _stem in STEMS.items():
+    if _stem not in _form:
+        _IRREGULAR_FORMS.setdefault(_stem, []).append(_form)
 
 
 def analysis():
@@ -86,9 +97,31 @@ class Highlighter:
     def __bool__(self):
         return bool(self.stems or self.exacts or self.prefixes or self.phrases)
 
+    def probes(self):
+        """Return substrings one of which the normalized text must hold for a match."""
+        probes = set(self.stems) | set(self.exacts) | set(self.prefixes)
+        for _exact, terms in self.phrases:
+            probes.update(terms)
+        for term in list(probes):
+            probes.update(_IRREGULAR_FORMS.get(term, ()))
+        return tuple(probes)
+
+    def could_match(self, text):
+        """Tell at C speed whether ``text`` may hold a match; False means it cannot.
+
+        Terms the tokenizer builds from several pieces (numbers with thousands
+        commas, dotted abbreviations like م. ت. ف) or lowercases (Latin) are not
+        substrings of the text, so a query with such a term is never filtered out.
+        """
+        probes = self.probes()
+        if any(len(probe) <= 3 or not _ARABIC_WORD.fullmatch(probe) for probe in probes):
+            return True
+        normalized = normalize(text)
+        return any(probe in normalized for probe in probes)
+
     def spans(self, text):
         """Return the sorted, non-overlapping (start, end) spans of matches in ``text``."""
-        if not text or not self:
+        if not text or not self or not self.could_match(text):
             return []
         tokens = analysis().tokens(text)
         marked = set()
@@ -125,6 +158,8 @@ class Highlighter:
 
     def may_match(self, text):
         """Tell cheaply whether ``text`` can hold a match (no character offsets needed)."""
+        if not self.could_match(text):
+            return False
         stems, forms = analysis().terms(text)
         if self.stems & stems or self.exacts & forms:
             return True
@@ -141,10 +176,10 @@ class Highlighter:
         if not text or not self:
             return []
         windows = []
-        for offset, paragraph in _paragraphs(text):
+        for offset, paragraph in self._regions(text, context):
             if not self.may_match(paragraph):
                 continue
-            end_of_paragraph = offset + len(paragraph)
+            end_of_paragraph = _paragraph_end(text, offset + len(paragraph))
             for start, end in self.spans(paragraph):
                 start, end = start + offset, end + offset
                 left = max(offset, _word_boundary(text, max(0, start - context), backwards=True))
@@ -154,7 +189,7 @@ class Highlighter:
                     windows[-1][2].append((start, end))
                 else:
                     windows.append([left, right, [(start, end)]])
-            if len(windows) >= 2 * max_fragments:
+            if len(windows) >= max_fragments:
                 break
         if not windows:
             return []
@@ -171,6 +206,51 @@ class Highlighter:
             suffix = " …" if right < len(text) else ""
             fragments.append(mark_safe(prefix + html.strip() + suffix))
         return fragments
+
+
+    def _regions(self, text, context):
+        """Yield (offset, text) of the parts of ``text`` worth analyzing, in text order.
+
+        Every form of a query term holds one of the probes as a substring, so only
+        the neighbourhoods of probe occurrences can hold matches: they are found at C
+        speed in the normalized text and mapped back to the original.  Queries whose
+        terms are not plain Arabic words fall back to whole paragraphs.
+        """
+        probes = self.probes()
+        if any(not _ARABIC_WORD.fullmatch(probe) for probe in probes):
+            yield from _paragraphs(text)
+            return
+        normalized, offsets = normalize_with_offsets(text)
+        found = []
+        for probe in probes:
+            start = normalized.find(probe)
+            while start >= 0 and len(found) < _MAX_PROBE_HITS:
+                found.append((offsets[start], offsets[start + len(probe)]))
+                start = normalized.find(probe, start + len(probe))
+        if not found and any(len(probe) <= 4 for probe in probes):
+            # A short term may be a dotted abbreviation (م. ت. ف → متف), which is
+            # not a substring of the text.
+            yield from _paragraphs(text)
+            return
+        pad = context + 40
+        region = None
+        for start, end in sorted(found):
+            left = _word_boundary(text, max(0, start - pad), backwards=True)
+            right = _word_boundary(text, min(len(text), end + pad), backwards=False)
+            if region and left <= region[1]:
+                region[1] = max(region[1], right)
+                continue
+            if region:
+                yield region[0], text[region[0] : region[1]]
+            region = [left, right]
+        if region:
+            yield region[0], text[region[0] : region[1]]
+
+
+def _paragraph_end(text, position):
+    """Return where the paragraph holding ``position`` ends (a fragment never crosses one)."""
+    end = text.find("\n\n", position)
+    return len(text) if end < 0 else end
 
 
 def _paragraphs(text):

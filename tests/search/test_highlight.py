@@ -74,3 +74,13 @@ def test_fragments_show_context_around_matches_in_several_paragraphs():
 
 def test_no_fragments_without_a_match():
     assert Highlighter(stems=stems("غزة")).fragments("نص لا يذكرها") == []
+
+
+def test_latin_numbers_and_abbreviations_are_still_marked():
+    assert marked(Highlighter(stems={"bbc"}).mark("قالت BBC اليوم")) == ["BBC"]
+    assert marked(Highlighter(stems={"1000"}).mark("نحو 1,000 شخص")) == ["1,000"]
+    assert marked(Highlighter(stems={"متف"}).mark("منظمة م. ت. ف اليوم")) == ["م. ت. ف"]
+
+
+def test_irregular_family_is_marked():
+    assert marked(Highlighter(stems=stems("الله")).mark("الحمد لله")) == ["لله"]

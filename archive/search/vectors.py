@@ -1,0 +1,256 @@
+"""Match and score Whoosh queries with numpy, over whole posting lists at once.
+
+Whoosh walks posting lists one document at a time in Python, which is what made
+common words slow (every candidate scored through a tree of matchers).  Here a
+term's postings are read block by block into arrays once per index generation,
+and BM25F is computed for all its documents in one vectorized step, with exactly
+Whoosh's formula and statistics (``whoosh.scoring.bm25``: the searcher's idf, the
+field's average length and each document's stored length byte), so rankings are
+the same as Whoosh's own.  Queries other than terms, ``Or`` and ``And`` (phrases,
+for instance) are matched by Whoosh and scored as the sum of their terms.
+
+A result is a :class:`Vector`: sorted document numbers, a score for each, and how
+many of the query's terms each document holds (for the coordination bonus).
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+# Whoosh's BM25F defaults, which the archive keeps (docs/search-quality.md).
+B = 0.75
+K1 = 1.2
+_LENGTH_OF_BYTE = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+@dataclass
+class Vector:
+    ids: np.ndarray
+    scores: np.ndarray
+    hits: np.ndarray
+
+    @classmethod
+    def empty(cls):
+        return cls(_EMPTY_IDS, _EMPTY_SCORES, np.zeros(0, dtype=np.int32))
+
+    @property
+    def nbytes(self):
+        return self.ids.nbytes + self.scores.nbytes + self.hits.nbytes
+
+
+class VectorCache:
+    """Per-generation caches: field lengths, and query vectors up to a memory budget."""
+
+    def __init__(self, budget_bytes):
+        self.budget = budget_bytes
+        self.used = 0
+        self.vectors = OrderedDict()
+        self.lengths = {}
+
+    def get(self, key):
+        vector = self.vectors.get(key)
+        if vector is not None:
+            self.vectors.move_to_end(key)
+        return vector
+
+    def put(self, key, vector):
+        if key in self.vectors or vector.nbytes > self.budget:
+            return
+        self.vectors[key] = vector
+        self.used += vector.nbytes
+        while self.used > self.budget:
+            _key, old = self.vectors.popitem(last=False)
+            self.used -= old.nbytes
+
+
+def field_lengths(snapshot, fieldname):
+    """Return each document's length in ``fieldname`` as Whoosh's scorer sees it."""
+    cache = snapshot.vectors.lengths
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        reader = snapshot.searcher.reader()
+        parts = []
+        for leaf, _offset in reader.leaf_readers():
+            size = leaf.doc_count_all()
+            column = leaf._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            if column is None:
+                parts.append(np.zeros(size, dtype=np.uint8))
+            else:
+                parts.append(np.fromiter(iter(column), dtype=np.uint8, count=size))
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+        lengths = _LENGTH_OF_BYTE[codes]
+        # Whoosh scores a document without the field as if its length were 1.
+        lengths[codes == 0] = 1.0
+        cache[fieldname] = lengths
+    return lengths
+
+
+def _postings(snapshot, fieldname, text):
+    """Return (document numbers, weights) of a term, across all segments."""
+    reader = snapshot.searcher.reader()
+    ids, weights = [], []
+    for leaf, offset in reader.leaf_readers():
+        try:
+            matcher = leaf.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+            # Block by block (whoosh3 codec): arrays of up to 128 postings at a time.
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(matcher._weights, dtype=np.float64))
+                matcher._next_block()
+        else:
+            found, found_weights = [], []
+            while matcher.is_active():
+                found.append(matcher.id() + offset)
+                found_weights.append(matcher.weight())
+                matcher.next()
+            ids.append(np.asarray(found, dtype=np.int64))
+            weights.append(np.asarray(found_weights, dtype=np.float64))
+    if not ids:
+        return _EMPTY_IDS, _EMPTY_SCORES
+    ids, weights = np.concatenate(ids), np.concatenate(weights)
+    live = snapshot.live[ids]
+    return ids[live], weights[live]
+
+
+def _term(snapshot, q):
+    ids, weights = _postings(snapshot, q.fieldname, q.text)
+    if not len(ids):
+        return Vector.empty()
+    searcher = snapshot.searcher
+    idf = searcher.idf(q.fieldname, q.text)
+    average = searcher.avg_field_length(q.fieldname) or 1
+    lengths = field_lengths(snapshot, q.fieldname)[ids]
+    scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
+    return Vector(ids, scores * q.boost, np.ones(len(ids), dtype=np.int32))
+
+
+def _combine(vectors, required):
+    """Sum vectors by document; keep documents present in at least ``required`` of them."""
+    vectors = [v for v in vectors if len(v.ids)]
+    if not vectors:
+        return Vector.empty()
+    ids = np.concatenate([v.ids for v in vectors])
+    unique, inverse = np.unique(ids, return_inverse=True)
+    scores = np.bincount(inverse, weights=np.concatenate([v.scores for v in vectors]), minlength=len(unique))
+    hits = np.bincount(inverse, weights=np.concatenate([v.hits for v in vectors]), minlength=len(unique))
+    if required > 1:
+        present = np.bincount(inverse, minlength=len(unique))
+        keep = present >= required
+        unique, scores, hits = unique[keep], scores[keep], hits[keep]
+    return Vector(unique, scores, hits.astype(np.int32))
+
+
+def _without(vector, excluded):
+    if not len(vector.ids) or not len(excluded.ids):
+        return vector
+    keep = ~np.isin(vector.ids, excluded.ids, assume_unique=True)
+    return Vector(vector.ids[keep], vector.scores[keep], vector.hits[keep])
+
+
+def evaluate(snapshot, q):
+    """Return the :class:`Vector` of ``q`` (cached per index generation)."""
+    key = ("vector", q)
+    vector = snapshot.vectors.get(key)
+    if vector is None:
+        vector = _evaluate(snapshot, q)
+        snapshot.vectors.put(key, vector)
+    return vector
+
+
+def _evaluate(snapshot, q):
+    if isinstance(q, wq.Term):
+        return _term(snapshot, q)
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return Vector.empty()
+    if isinstance(q, wq.Or):
+        vector = _combine([evaluate(snapshot, sub) for sub in q.subqueries], 1)
+        return _boosted(vector, q.boost)
+    if isinstance(q, wq.And):
+        positive = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
+        negative = [sub.query for sub in q.subqueries if isinstance(sub, wq.Not)]
+        vector = _combine([evaluate(snapshot, sub) for sub in positive], len(positive))
+        for sub in negative:
+            vector = _without(vector, evaluate(snapshot, sub))
+        return _boosted(vector, q.boost)
+    if isinstance(q, wq.Not):
+        # A lone NOT matches everything else; it adds no score.
+        excluded = evaluate(snapshot, q.query)
+        ids = np.nonzero(snapshot.live)[0]
+        everything = Vector(ids, np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int32))
+        return _without(everything, excluded)
+    # Phrases and anything else: Whoosh decides which documents match; the score is
+    # the sum of the query's terms in those documents.
+    ids = np.fromiter(snapshot.searcher.docs_for_query(q), dtype=np.int64)
+    if not len(ids):
+        return Vector.empty()
+    terms = [wq.Term(fieldname, text) for fieldname, text in q.iter_all_terms() if isinstance(text, str)]
+    if not terms:
+        return Vector(ids, np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int32))
+    summed = _combine([evaluate(snapshot, term) for term in terms], 1)
+    position = np.searchsorted(summed.ids, ids)
+    position[position >= len(summed.ids)] = 0
+    found = summed.ids[position] == ids if len(summed.ids) else np.zeros(len(ids), dtype=bool)
+    scores = np.where(found, summed.scores[position] if len(summed.ids) else 0.0, 0.0)
+    hits = np.where(found, summed.hits[position] if len(summed.ids) else 0, 0).astype(np.int32)
+    return _boosted(Vector(ids, scores, hits), q.boost)
+
+
+def _boosted(vector, boost):
+    if boost == 1 or not len(vector.ids):
+        return vector
+    return Vector(vector.ids, vector.scores * boost, vector.hits)
+
+
+def leaf_count(snapshot, q):
+    """Return how many of ``q``'s terms the index holds (the coordination bonus's denominator).
+
+    Like Whoosh's ``term_matchers()``, a term absent from the index does not count.
+    """
+    if isinstance(q, wq.Term):
+        return 1 if len(evaluate(snapshot, q).ids) else 0
+    if isinstance(q, wq.Not):
+        return 0
+    if isinstance(q, (wq.Or, wq.And)):
+        return sum(leaf_count(snapshot, sub) for sub in q.subqueries)
+    return sum(
+        leaf_count(snapshot, wq.Term(fieldname, text))
+        for fieldname, text in q.iter_all_terms()
+        if isinstance(text, str)
+    )
+
+
+def ranked(snapshot, q, candidates, limit, bonus):
+    """Return [(docnum, score)] of ``candidates`` (sorted docnums) by score, best first.
+
+    The score is the query's BM25F sum times the coordination bonus
+    ``1 + bonus × matched terms / terms``; ties go to the earlier document.
+    """
+    if not len(candidates) or limit <= 0:
+        return []
+    vector = evaluate(snapshot, q)
+    scores = np.zeros(len(candidates), dtype=np.float64)
+    if len(vector.ids):
+        position = np.searchsorted(vector.ids, candidates)
+        position[position >= len(vector.ids)] = 0
+        found = vector.ids[position] == candidates
+        terms = max(leaf_count(snapshot, q), 1)
+        coordinated = vector.scores * (1 + bonus * vector.hits / terms)
+        scores[found] = coordinated[position[found]]
+    if limit < len(candidates):
+        top = np.argpartition(-scores, limit - 1)[:limit]
+    else:
+        top = np.arange(len(candidates))
+    order = top[np.lexsort((candidates[top], -scores[top]))]
+    return [(int(candidates[i]), float(scores[i])) for i in order]
