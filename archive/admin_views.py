@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path, PurePath
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -26,6 +27,12 @@ class ArticleUploadView(View):
 
     model_admin = None
     template_name = "admin/archive/article/upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Staff status opens the admin; importing adds and changes articles.
+        if not (self.model_admin.has_add_permission(request) and self.model_admin.has_change_permission(request)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         return self.render(request, ArticleUploadForm())

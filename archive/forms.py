@@ -26,6 +26,7 @@ class MultipleFileField(forms.FileField):
 
 class ArticleUploadForm(forms.Form):
     files = MultipleFileField(
+        allow_empty_file=True,  # an empty file is reported by the importer, beside the others
         label=_("Files"),
         widget=MultipleFileInput(attrs={"accept": ",".join(SUPPORTED_SUFFIXES)}),
     )

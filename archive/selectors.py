@@ -158,14 +158,29 @@ def article_snippets(*, params):
 
 def article_timeline(*, params, interval="year"):
     """Return the hits per period for the search and the archive's articles per period."""
-    return engine.timeline(params, interval=interval)
+    try:
+        return engine.timeline(params, interval=interval)
+    except Exception:
+        # A damaged index must not turn the page or the API into an error page.
+        logger.exception("timeline failed for %r", params)
+        return []
 
 
 def article_highlight(*, article, query, exact=False):
-    """Return the article's title, paragraphs and captions with the query's matches marked."""
-    return engine.highlight_article(article, query=query, exact=exact)
+    """Return the article's title, paragraphs and captions with the query's matches marked, or None."""
+    try:
+        return engine.highlight_article(article, query=query, exact=exact)
+    except Exception:
+        # Without its marks, the article is still worth showing.
+        logger.exception("highlighting failed for article %s", article.pk)
+        return None
 
 
 def article_related(*, article, limit=5):
     """Return articles like this one ("more like this")."""
-    return engine.related(article, limit=limit)
+    try:
+        return engine.related(article, limit=limit)
+    except Exception:
+        # The article is in the database: show it even when the index cannot be read.
+        logger.exception("related articles failed for article %s", article.pk)
+        return []

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -134,6 +135,17 @@ else:
             },
         }
     }
+
+# The login throttle's counts (archive/throttle.py) must be shared by every gunicorn
+# worker: a file-based cache in the data directory does that on one machine.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "throttle"),
+    },
+}
+ARCHIVE_LOGIN_THROTTLE_CACHE = "throttle"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -111,11 +111,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         writer.commit()
         self.changed()
 
-    def write_changes(self, index, *, update=(), remove=()):
-        """Update some documents and remove others in one commit."""
-        documents = list(self.prepare_documents(index, update))
+    def write_changes(self, index, *, update=(), remove=(), changes=None):
+        """Update some documents and remove others in one commit.
+
+        ``changes``, when given, is called once the writer holds the index lock and
+        returns ``(update, remove)``: what is written is then read under the lock.
+        """
         writer = self.writer()
         try:
+            if changes is not None:
+                update, remove = changes()
+            documents = list(self.prepare_documents(index, update))
             for identifier in remove:
                 writer.delete_by_term(ID, identifier)
             for doc in documents:
@@ -135,11 +141,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.write_changes(None, remove=[get_identifier(obj_or_string)])
 
     def clear(self, models=None, commit=True):
-        if not self.setup_complete:
-            self.setup()
         if models is None:
+            # Delete the files without opening the index: a damaged index cannot be
+            # opened, and `rebuild_index` must still replace it.
             self.delete_index()
             return
+        if not self.setup_complete:
+            self.setup()
         writer = self.writer()
         try:
             for model in models:

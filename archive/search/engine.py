@@ -355,7 +355,9 @@ def match(snapshot, plan, params):
     dates = everything
     if params.date_from or params.date_to:
         lower = _day_start(params.date_from) if params.date_from else -(2**61)
-        upper = _day_start(params.date_to + dt.timedelta(days=1)) if params.date_to else 2**62
+        upper = 2**62
+        if params.date_to and params.date_to < dt.date.max:  # 9999-12-31 + 1 day overflows
+            upper = _day_start(params.date_to + dt.timedelta(days=1))
         dates = (snapshot.published >= lower) & (snapshot.published < upper)
     year = snapshot.year == params.year if params.year else everything
     month = snapshot.month == params.month if params.month else everything
@@ -651,6 +653,11 @@ def _related_ids(snapshot, article, limit, terms=12):
     return [i for i in ids if i != article.pk][:limit]
 
 
+SUGGEST_MIN_CHARS = 3
+SUGGEST_MAX_CHARS = 20
+SUGGEST_PREFIX = 3
+
+
 def suggest(snapshot, params):
     """Return a "did you mean" query for words the index does not hold, or ''."""
     tree = ql.parse(params.q)
@@ -673,7 +680,16 @@ def suggest(snapshot, params):
         forms = analyzers().terms(word, True)
         if len(forms) != 1 or searcher.doc_frequency("exact", forms[0]) > 0:
             continue
-        candidates = searcher.suggest("exact", forms[0], limit=5, maxdist=1 if len(forms[0]) <= 4 else 2)
+        form = forms[0]
+        # Whoosh walks the lexicon with an edit-distance automaton as long as the word: on the
+        # 31k corpus an unbounded walk costs seconds per typo and minutes per long "word".
+        # So: no suggestion for very short or implausibly long words, and candidates must
+        # share their first letters with the word (up to three: most Arabic terms begin ال).
+        if not SUGGEST_MIN_CHARS <= len(form) <= SUGGEST_MAX_CHARS:
+            continue
+        candidates = searcher.suggest(
+            "exact", form, limit=5, maxdist=1 if len(form) <= 4 else 2, prefix=min(SUGGEST_PREFIX, len(form) - 1)
+        )
         if not candidates:
             continue
         best = max(candidates, key=lambda term: searcher.doc_frequency("exact", term))

@@ -72,11 +72,15 @@ def index_apply(*, article_ids):
     index = article_index()
     for offset in range(0, len(ids), BATCH_SIZE):
         chunk = ids[offset : offset + BATCH_SIZE]
-        articles = list(index.index_queryset().filter(pk__in=chunk))
-        present = {article.pk for article in articles}
-        search_backend.write_changes(
-            index, update=articles, remove=[identifier(i) for i in chunk if i not in present]
-        )
+
+        def read_changes(chunk=chunk):
+            # Read the articles only once this writer holds the index lock: a writer that
+            # waited for it must not write what it read before another worker's newer save.
+            articles = list(index.index_queryset().filter(pk__in=chunk))
+            present = {article.pk for article in articles}
+            return articles, [identifier(i) for i in chunk if i not in present]
+
+        search_backend.write_changes(index, changes=read_changes)
 
 
 def index_flush_pending(*, limit=None):
@@ -90,8 +94,9 @@ def index_flush_pending(*, limit=None):
         if not rows:
             return applied
         index_apply(article_ids=[article_id for _row, article_id in rows])
-        # Only the rows read are deleted: a change queued meanwhile stays for the next round.
-        PendingIndexUpdate.objects.filter(id__lte=rows[-1][0], article_id__in={a for _r, a in rows}).delete()
+        # Exactly the rows read are deleted: a change queued meanwhile (or committed
+        # late with a smaller id, as PostgreSQL allows) stays for the next round.
+        PendingIndexUpdate.objects.filter(id__in=[row for row, _article in rows]).delete()
         applied += len(rows)
         if limit is not None and applied >= limit:
             return applied
