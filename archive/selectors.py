@@ -11,10 +11,20 @@ import logging
 from django.utils.translation import gettext as _
 
 from archive.models import Article, Source
-from archive.search import engine
+from archive.search import engine as whoosh_engine
+from archive.search.es_engine import is_configured as elasticsearch_configured
 from archive.search.types import SearchPage, SearchParams  # noqa: F401  (SearchParams re-exported)
 
 logger = logging.getLogger(__name__)
+
+
+def _engine():
+    """Return the search engine module the settings choose (Whoosh, or Elasticsearch/OpenSearch)."""
+    if elasticsearch_configured():
+        from archive.search import es_engine
+
+        return es_engine
+    return whoosh_engine
 
 
 @dataclass
@@ -44,6 +54,8 @@ def article_list_recent(*, limit=10):
 
 def article_get(*, external_id):
     """Return the article with its source and images, or None."""
+    if "\x00" in external_id:  # no stored identifier holds NUL, and PostgreSQL rejects it
+        return None
     return (
         Article.objects.select_related("source").prefetch_related("images").filter(external_id=external_id).first()
     )
@@ -75,6 +87,8 @@ def source_list_with_counts():
 
 
 def source_get(*, slug):
+    if "\x00" in slug:
+        return None
     return Source.objects.filter(slug=slug).first()
 
 
@@ -131,7 +145,7 @@ def article_list_for_month(*, year, month):
 def article_search(*, params):
     """Run a search; return a :class:`~archive.search.types.SearchPage`."""
     try:
-        return engine.search(params)
+        return _engine().search(params)
     except Exception:
         # A researcher gets a message, never an error page; the fault is logged in full.
         logger.exception("search failed for %r", params)
@@ -143,23 +157,23 @@ def article_search(*, params):
 
 def article_search_iter(*, params, limit):
     """Yield (article, score) for every hit of the search, in its sort order, up to ``limit``."""
-    return engine.iterate(params, limit=limit)
+    return _engine().iterate(params, limit=limit)
 
 
 def article_count(*, params):
     """Return how many articles the search finds."""
-    return engine.count(params)
+    return _engine().count(params)
 
 
 def article_snippets(*, params):
     """Return a function giving an article's keyword-in-context fragments (safe HTML) for the search."""
-    return engine.snippet_maker(params)
+    return _engine().snippet_maker(params)
 
 
 def article_timeline(*, params, interval="year"):
     """Return the hits per period for the search and the archive's articles per period."""
     try:
-        return engine.timeline(params, interval=interval)
+        return _engine().timeline(params, interval=interval)
     except Exception:
         # A damaged index must not turn the page or the API into an error page.
         logger.exception("timeline failed for %r", params)
@@ -169,7 +183,7 @@ def article_timeline(*, params, interval="year"):
 def article_highlight(*, article, query, exact=False):
     """Return the article's title, paragraphs and captions with the query's matches marked, or None."""
     try:
-        return engine.highlight_article(article, query=query, exact=exact)
+        return _engine().highlight_article(article, query=query, exact=exact)
     except Exception:
         # Without its marks, the article is still worth showing.
         logger.exception("highlighting failed for article %s", article.pk)
@@ -179,7 +193,7 @@ def article_highlight(*, article, query, exact=False):
 def article_related(*, article, limit=5):
     """Return articles like this one ("more like this")."""
     try:
-        return engine.related(article, limit=limit)
+        return _engine().related(article, limit=limit)
     except Exception:
         # The article is in the database: show it even when the index cannot be read.
         logger.exception("related articles failed for article %s", article.pk)

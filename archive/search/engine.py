@@ -648,8 +648,9 @@ def _related_ids(snapshot, article, limit, terms=12):
     if not weighted:
         return []
     q = wq.Or([wq.Term("text", term, boost=weight) for weight, term in weighted])
-    results = searcher.search(q, limit=limit + 1)
-    ids = [int(snapshot.article_id[hit.docnum]) for hit in results]
+    candidates = vectors.evaluate(snapshot, q).ids
+    ranked = vectors.ranked(snapshot, q, candidates, limit + 1, bonus=0)
+    ids = [int(snapshot.article_id[docnum]) for docnum, _score in ranked]
     return [i for i in ids if i != article.pk][:limit]
 
 

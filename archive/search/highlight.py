@@ -21,7 +21,7 @@ from archive.analysis.tokenize import tokenize, tokenize_terms
 FRAGMENT_CONTEXT_CHARS = 90
 _MAX_PROBE_HITS = 200
 MAX_FRAGMENTS = 3
-_CACHE_SIZE = 2048
+_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)

@@ -127,16 +127,21 @@ def index_pending_count():
     return PendingIndexUpdate.objects.count()
 
 
-def index_compare():
-    """Compare database and index; return a dict of id lists: missing, stale, orphaned."""
+def _indexed_revisions(search_backend):
+    """Return ({article id: revision}, duplicated ids) for the documents the index holds."""
     import numpy as np
 
-    search_backend = backend()
+    if hasattr(search_backend, "indexed_revisions"):  # Elasticsearch / OpenSearch
+        indexed, duplicates = {}, set()
+        for article_id, revision in search_backend.indexed_revisions():
+            if article_id in indexed:
+                duplicates.add(article_id)
+            indexed[article_id] = revision
+        return indexed, duplicates
     snapshot = search_backend.snapshot()
     reader = snapshot.searcher.reader()
     live = np.nonzero(snapshot.live)[0]
-    indexed = {}
-    duplicates = set()
+    indexed, duplicates = {}, set()
     if len(live) and reader.has_column("revision"):
         revisions = list(reader.column_reader("revision", translate=True))
         for docnum in live.tolist():
@@ -144,6 +149,12 @@ def index_compare():
             if article_id in indexed:
                 duplicates.add(article_id)
             indexed[article_id] = revisions[docnum]
+    return indexed, duplicates
+
+
+def index_compare():
+    """Compare database and index; return counts and id lists: missing, stale, orphaned, duplicated."""
+    indexed, duplicates = _indexed_revisions(backend())
     database = dict(Article.objects.values_list("id", "content_hash").iterator(chunk_size=10_000))
     missing = sorted(set(database) - set(indexed))
     orphaned = sorted(set(indexed) - set(database))

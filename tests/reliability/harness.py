@@ -44,9 +44,16 @@ def archive_env(data_dir, **extra):
     """Return an environment that runs the production settings module on ``data_dir``.
 
     Variables of the calling process that configure the archive (``ARCHIVE_*``,
-    ``DJANGO_*``) are dropped, so a test's own settings never leak into the child.
+    ``DJANGO_*``, ``DATABASE_URL``) are dropped, so a test's own settings never leak
+    into the child.
     """
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ARCHIVE_", "DJANGO_"))}
+    # DATABASE_URL goes too: each child gets the embedded SQLite database of its own
+    # data directory, never the database the calling test suite runs on.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("ARCHIVE_", "DJANGO_")) and key != "DATABASE_URL"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="archive.settings",
         ARCHIVE_DATA_DIR=str(data_dir),
