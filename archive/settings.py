@@ -146,6 +146,9 @@ CACHES = {
     },
 }
 ARCHIVE_LOGIN_THROTTLE_CACHE = "throttle"
+# Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP);
+# empty means REMOTE_ADDR.
+ARCHIVE_CLIENT_IP_HEADER = os.environ.get("ARCHIVE_CLIENT_IP_HEADER", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
