@@ -32,8 +32,6 @@ sys.path.insert(0, str(REPO))
 from whoosh import scoring  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 from whoosh.filedb.filestore import RamStorage  # noqa: E402
-from whoosh.formats import Positions  # noqa: E402
-from whoosh.matching.wrappers import WrappingMatcher  # noqa: E402
 from whoosh.query import Or, Phrase, Term  # noqa: E402
 
 from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer, analyze_terms  # noqa: E402
@@ -42,6 +40,7 @@ from archive.analysis.normalize import normalize  # noqa: E402
 from archive.analysis.stem import stem  # noqa: E402
 from archive.analysis.stopwords import STOP_WORDS  # noqa: E402
 from archive.analysis.tokenize import ArabicTokenizer  # noqa: E402
+from archive.search.ranking import COORDINATION_BONUS, CoordinatedOr, SafePositions  # noqa: E402
 
 from reference_stemmers import (  # noqa: E402
     IsriStemFilter,
@@ -70,53 +69,6 @@ TITLE_BOOST = 0.75
 EXACT_BOOST = 0.25
 PROXIMITY_BOOST = 0.5
 PROXIMITY_SLOP = 3
-COORDINATION_BONUS = 1.0
-
-
-class _CoordinationMatcher(WrappingMatcher):
-    """Scale a document's score by the share of the query's terms it holds."""
-
-    def __init__(self, child, termcount, bonus):
-        super().__init__(child)
-        self._termcount = termcount
-        self._bonus = bonus
-
-    def _replacement(self, newchild):
-        return self.__class__(newchild, self._termcount, self._bonus)
-
-    def score(self):
-        child = self.child
-        matching = sum(1 for _ in child.matching_terms(child.id()))
-        return child.score() * (1 + self._bonus * matching / self._termcount)
-
-    def max_quality(self):
-        return self.child.max_quality() * (1 + self._bonus)
-
-    def block_quality(self):
-        return self.child.block_quality() * (1 + self._bonus)
-
-
-class CoordinatedOr(Or):
-    """An Or query that favours documents matching more of its subqueries."""
-
-    matcher_type = Or.DEFAULT_MATCHER
-
-    def __init__(self, subqueries, boost=1.0, bonus=COORDINATION_BONUS):
-        super().__init__(subqueries, boost=boost)
-        self.bonus = bonus
-
-    def normalize(self):
-        normalized = super().normalize()
-        if normalized.__class__ is self.__class__:
-            normalized.bonus = self.bonus
-        return normalized
-
-    def matcher(self, searcher, context=None):
-        matcher = super().matcher(searcher, context)
-        termcount = len(list(matcher.term_matchers()))
-        if not self.bonus or not termcount:
-            return matcher
-        return _CoordinationMatcher(matcher, termcount, self.bonus)
 
 
 def archive_query(
@@ -219,20 +171,6 @@ def load_quranqa():
 
 # ---------------------------------------------------------------------------
 # Indexing, searching, metrics
-
-
-class SafePositions(Positions):
-    """Whoosh-ng's Positions format, with its trailing-dot ambiguity removed.
-
-    whoosh-ng 5.4 decodes a positions value that ends in b"." with the legacy
-    pickle decoder, so a phrase query crashes (UnpicklingError) on any term
-    whose last position delta encodes to 0x2E.  The decoder reads exactly as
-    many deltas as the header says, so a padding byte is harmless.
-    """
-
-    def encode(self, poslist):
-        value = super().encode(poslist)
-        return value + b"\x00" if value.endswith(b".") else value
 
 
 def text_field(analyzer):

@@ -11,9 +11,9 @@ It differs from haystack's own Whoosh backend where the archive needs it to:
 """
 
 import logging
-import os
 import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 from django.conf import settings
@@ -97,19 +97,25 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             doc.pop("boost", None)
             yield {key: self._from_python(value) for key, value in doc.items() if value is not None}
 
-    def update(self, index, iterable, commit=True):
-        documents = list(self.prepare_documents(index, iterable))
-        if not documents:
-            return
+    @contextmanager
+    def writing(self):
+        """Yield a writer; commit it if the block succeeds, cancel it (freeing the lock) if not."""
         writer = self.writer()
         try:
-            for doc in documents:
-                writer.update_document(**doc)
+            yield writer
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         self.changed()
+
+    def update(self, index, iterable, commit=True):
+        documents = list(self.prepare_documents(index, iterable))
+        if not documents:
+            return
+        with self.writing() as writer:
+            for doc in documents:
+                writer.update_document(**doc)
 
     def write_changes(self, index, *, update=(), remove=(), changes=None):
         """Update some documents and remove others in one commit.
@@ -117,8 +123,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         ``changes``, when given, is called once the writer holds the index lock and
         returns ``(update, remove)``: what is written is then read under the lock.
         """
-        writer = self.writer()
-        try:
+        with self.writing() as writer:
             if changes is not None:
                 update, remove = changes()
             documents = list(self.prepare_documents(index, update))
@@ -126,11 +131,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 writer.delete_by_term(ID, identifier)
             for doc in documents:
                 writer.update_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self.changed()
 
     def changed(self):
         """Make the next search in this process look for the new index generation."""
@@ -148,15 +148,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return
         if not self.setup_complete:
             self.setup()
-        writer = self.writer()
-        try:
+        with self.writing() as writer:
             for model in models:
                 writer.delete_by_term(DJANGO_CT, f"{model._meta.app_label}.{model._meta.model_name}")
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self.changed()
 
     def delete_index(self):
         super().delete_index()
@@ -301,4 +295,4 @@ def backend():
     return connections["default"].get_backend()
 
 
-__all__ = ["ArchiveWhooshEngine", "ArchiveWhooshBackend", "IndexBusy", "IndexSnapshot", "backend", "os"]
+__all__ = ["ArchiveWhooshEngine", "ArchiveWhooshBackend", "IndexBusy", "IndexSnapshot", "backend"]

@@ -274,9 +274,13 @@ def _is_question(text):
     return bool(first) and first[0] in QUESTION_WORDS
 
 
-def plan_query(text, *, exact, snapshot):
-    """Parse and compile ``text``; return a :class:`Plan`."""
-    plan = Plan()
+def fill_plan(plan, text, *, exact, compiler):
+    """Parse ``text`` and sort its compiled clauses into ``plan`` (shared by both engines).
+
+    Clauses side by side are "positives" (matched by the rules in the module
+    docstring), ``+word`` and explicit AND clauses are "musts", NOT and ``-word``
+    clauses are "nots"; ``compiler.compile`` turns each into the engine's query.
+    """
     tree = ql.parse(text)
     if tree is None:
         return plan
@@ -286,11 +290,9 @@ def plan_query(text, *, exact, snapshot):
     if exact:
         tree = ql.force_exact(tree)
     if isinstance(tree, ql.Group) and tree.op in ("default", "and"):
-        children = tree.children
-        strict = tree.op == "and"
+        children, strict = tree.children, tree.op == "and"
     else:
         children, strict = (tree,), False
-    compiler = _Compiler(snapshot, plan)
     for child in children:
         if isinstance(child, ql.Not):
             compiled = compiler.compile_silently(child.child)
@@ -305,6 +307,12 @@ def plan_query(text, *, exact, snapshot):
         else:
             plan.positives.append(compiled)
     return plan
+
+
+def plan_query(text, *, exact, snapshot):
+    """Parse and compile ``text``; return a :class:`Plan`."""
+    plan = Plan()
+    return fill_plan(plan, text, exact=exact, compiler=_Compiler(snapshot, plan))
 
 
 # --- matching: document sets -------------------------------------------------------

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from archive.analysis.analyzers import analyze_terms
 from archive.search import query as ql
-from archive.search.engine import EXACT_FORM_WEIGHT, PROCLITICS, STRICT_WORDS, _is_question
+from archive.search.engine import EXACT_FORM_WEIGHT, PROCLITICS, STRICT_WORDS, fill_plan
 from archive.search.highlight import Highlighter
 from archive.search.types import FacetValue, HighlightedArticle, SearchPage, TimelineBucket
 
@@ -246,33 +246,7 @@ def _source_terms():
 def plan_query(text, *, exact=False):
     """Parse and compile ``text``; return a :class:`Plan` (no cluster needed)."""
     plan = Plan()
-    tree = ql.parse(text)
-    if tree is None:
-        return plan
-    plan.question = _is_question(text)
-    if ql.clause_count(tree) >= ql.MAX_CLAUSES:
-        plan.notices.append(_("The query is very long; only its first %(n)d words are used.") % {"n": ql.MAX_CLAUSES})
-    if exact:
-        tree = ql.force_exact(tree)
-    if isinstance(tree, ql.Group) and tree.op in ("default", "and"):
-        children, strict = tree.children, tree.op == "and"
-    else:
-        children, strict = (tree,), False
-    compiler = Compiler(plan)
-    for child in children:
-        if isinstance(child, ql.Not):
-            compiled = compiler.compile_silently(child.child)
-            if compiled is not None:
-                plan.nots.append(compiled)
-            continue
-        compiled = compiler.compile(child)
-        if compiled is None:
-            continue
-        if strict or isinstance(child, ql.Must):
-            plan.musts.append(compiled)
-        else:
-            plan.positives.append(compiled)
-    return plan
+    return fill_plan(plan, text, exact=exact, compiler=Compiler(plan))
 
 
 # --- filters, facets, sorting ---------------------------------------------------------------
