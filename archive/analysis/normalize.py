@@ -227,7 +227,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         offsets.extend(range(kept_from, run.start()))
         kept_from = run.end()
     offsets.extend(range(kept_from, len(text) + 1))
-    return text.translate(TABLE), offsets
+    # normalize() equals text.translate(TABLE) here, at C speed for common text.
+    return normalize(text), offsets
 
 
 def _normalize_with_offsets_by_character(text):

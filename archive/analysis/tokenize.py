@@ -30,6 +30,14 @@ _ARABIC_LETTER = (
     "\u0621-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef"
     "\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
 )
+# The same letters as a set: in normalized text a run of them is one term.
+ARABIC_LETTERS = frozenset(
+    chr(code)
+    for low, high in re.findall(r"(.)(?:-(.))?", _ARABIC_LETTER)
+    for code in range(ord(low), ord(high or low) + 1)
+)
+# Single Arabic letters joined by dots (the abbreviation alternative below).
+ARABIC_ABBREVIATION = re.compile(rf"(?<!\w)[{_ARABIC_LETTER}](?:\.\ ?[{_ARABIC_LETTER}])+(?!\w)")
 # Word characters that are neither digits nor anything in the Arabic blocks.
 _OTHER_LETTER = r"^\W\d_\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 

@@ -42,6 +42,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self._snapshot = None
         self._snapshot_lock = threading.Lock()
+        self._bulk_writer = None
 
     # --- schema -------------------------------------------------------------------
 
@@ -109,7 +110,27 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         writer.commit()
         self.changed()
 
+    @contextmanager
+    def filling(self):
+        """Send every update() in the block to one writer, committed once at its end.
+
+        For filling an empty index (rebuild_index): one writer writes one segment,
+        where a commit per batch would write dozens and merge them again and again.
+        Documents are added without looking for an older copy, so the index must
+        hold none of them.
+        """
+        with self.writing() as writer:
+            self._bulk_writer = writer
+            try:
+                yield writer
+            finally:
+                self._bulk_writer = None
+
     def update(self, index, iterable, commit=True):
+        if self._bulk_writer is not None:
+            for doc in self.prepare_documents(index, iterable):
+                self._bulk_writer.add_document(**doc)
+            return
         documents = list(self.prepare_documents(index, iterable))
         if not documents:
             return
@@ -157,9 +178,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._snapshot = None
 
     def optimize(self):
+        """Merge the index into one segment, unless it already is one."""
+        if self.segment_count() <= 1:
+            return
         writer = self.writer()
         writer.commit(optimize=True)
         self.changed()
+
+    def segment_count(self):
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        return len(self.index._segments())
 
     # --- reading ------------------------------------------------------------------
 

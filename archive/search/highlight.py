@@ -9,6 +9,7 @@ exactly the word as it was written.
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -16,7 +17,7 @@ from django.utils.safestring import mark_safe
 from archive.analysis.normalize import normalize, normalize_with_offsets
 from archive.analysis.stem import STEMS, stem
 from archive.analysis.stopwords import STOP_WORDS
-from archive.analysis.tokenize import tokenize, tokenize_terms
+from archive.analysis.tokenize import ARABIC_ABBREVIATION, ARABIC_LETTERS, match_term, tokenize
 
 FRAGMENT_CONTEXT_CHARS = 90
 _MAX_PROBE_HITS = 200
@@ -24,8 +25,8 @@ MAX_FRAGMENTS = 3
 _CACHE_SIZE = 256
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A named tuple, not a dataclass: the highlighter builds hundreds of thousands.
     stem: str | None
     exact: str
     start: int
@@ -42,11 +43,6 @@ class _Analysis:
 
     def __init__(self):
         self.cache = OrderedDict()
-
-    def terms(self, text):
-        """Return the sets of stems and of exact forms in ``text`` (no offsets: the fast path)."""
-        forms = set(tokenize_terms(text))
-        return {stem(form) for form in forms if form not in STOP_WORDS}, forms
 
     def tokens(self, text):
         cached = self.cache.get(text)
@@ -123,6 +119,48 @@ class Highlighter:
         """Return the sorted, non-overlapping (start, end) spans of matches in ``text``."""
         if not text or not self or not self.could_match(text):
             return []
+        found = self._word_spans(text)
+        if found is not None:
+            return found
+        return self._token_spans(text)
+
+    def _word_spans(self, text):
+        """Return the spans of matching words, analyzing only the words that hold a probe.
+
+        Every form of a query term holds one of the probes, and in normalized text
+        a run of Arabic letters is exactly one term, so the words around the probes'
+        occurrences are the only candidates: a few words per text instead of all.
+        Dotted abbreviations, single letters in a run of their own, are looked for
+        apart.  Returns None for phrases and non-Arabic terms, which take the
+        token-by-token path.
+        """
+        if self.phrases:
+            return None
+        probes = self.probes()
+        if not probes or any(not _ARABIC_WORD.fullmatch(probe) for probe in probes):
+            return None
+        normalized, offsets = normalize_with_offsets(text)
+        words = {}
+        for probe in probes:
+            at = normalized.find(probe)
+            while at >= 0:
+                start, end = _word_around(normalized, at, at + len(probe))
+                if end - start >= 2 and self._matches(normalized[start:end]):
+                    words[start] = end
+                at = normalized.find(probe, end)
+        if "." in normalized:
+            # A dotted abbreviation (م. ت. ف) is one term made of single letters.
+            for abbreviation in ARABIC_ABBREVIATION.finditer(normalized):
+                if self._matches(match_term(abbreviation.group())):
+                    words[abbreviation.start()] = abbreviation.end()
+        return [(offsets[start], max(offsets[end], offsets[end - 1] + 1)) for start, end in sorted(words.items())]
+
+    def _matches(self, form):
+        if form not in STOP_WORDS and stem(form) in self.stems:
+            return True
+        return form in self.exacts or bool(self.prefixes and form.startswith(self.prefixes))
+
+    def _token_spans(self, text):
         tokens = analysis().tokens(text)
         marked = set()
         for i, token in enumerate(tokens):
@@ -156,41 +194,36 @@ class Highlighter:
         """
         return mark_safe(_render(text, self.spans(text), 0, len(text), numbering))
 
-    def may_match(self, text):
-        """Tell cheaply whether ``text`` can hold a match (no character offsets needed)."""
-        if not self.could_match(text):
-            return False
-        stems, forms = analysis().terms(text)
-        if self.stems & stems or self.exacts & forms:
-            return True
-        if self.prefixes and any(form.startswith(self.prefixes) for form in forms):
-            return True
-        return any(set(terms) <= (forms if exact else stems) for exact, terms in self.phrases)
-
     def fragments(self, text, max_fragments=MAX_FRAGMENTS, context=FRAGMENT_CONTEXT_CHARS):
         """Return up to ``max_fragments`` keyword-in-context fragments as safe HTML.
 
-        Only paragraphs that can hold a match are analyzed with character offsets,
-        and the search for fragments stops once there are a few to choose from.
+        Only the words around the query's probes are analyzed (the neighbourhoods
+        of the probes, for phrases), and the fragments holding the most different
+        matched words are chosen.
         """
-        if not text or not self:
+        if not text or not self or not self.could_match(text):
             return []
         windows = []
-        for offset, paragraph in self._regions(text, context):
-            if not self.may_match(paragraph):
-                continue
-            end_of_paragraph = _paragraph_end(text, offset + len(paragraph))
-            for start, end in self.spans(paragraph):
-                start, end = start + offset, end + offset
-                left = max(offset, _word_boundary(text, max(0, start - context), backwards=True))
-                right = min(end_of_paragraph, _word_boundary(text, min(len(text), end + context), backwards=False))
-                if windows and left <= windows[-1][1]:
-                    windows[-1][1] = max(windows[-1][1], right)
-                    windows[-1][2].append((start, end))
-                else:
-                    windows.append([left, right, [(start, end)]])
-            if len(windows) >= max_fragments:
-                break
+
+        def add(start, end, paragraph_start):
+            left = max(paragraph_start, _word_boundary(text, max(0, start - context), backwards=True))
+            right = min(_paragraph_end(text, end), _word_boundary(text, min(len(text), end + context), backwards=False))
+            if windows and left <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], right)
+                windows[-1][2].append((start, end))
+            else:
+                windows.append([left, right, [(start, end)]])
+
+        found = self._word_spans(text)
+        if found is not None:
+            for start, end in found:
+                add(start, end, _paragraph_start(text, start))
+        else:
+            for offset, paragraph in self._regions(text, context):
+                for start, end in self._token_spans(paragraph):
+                    add(start + offset, end + offset, max(offset, _paragraph_start(text, start + offset)))
+                if len(windows) >= max_fragments:
+                    break
         if not windows:
             return []
         # The fragments holding the most different matched words, shown in text order.
@@ -245,6 +278,23 @@ class Highlighter:
             region = [left, right]
         if region:
             yield region[0], text[region[0] : region[1]]
+
+
+def _word_around(text, start, end):
+    """Widen ``text[start:end]`` to the run of Arabic letters holding it."""
+    letters = ARABIC_LETTERS
+    while start > 0 and text[start - 1] in letters:
+        start -= 1
+    length = len(text)
+    while end < length and text[end] in letters:
+        end += 1
+    return start, end
+
+
+def _paragraph_start(text, position):
+    """Return where the paragraph holding ``position`` starts."""
+    start = text.rfind("\n\n", 0, position)
+    return 0 if start < 0 else start + 2
 
 
 def _paragraph_end(text, position):

@@ -84,3 +84,28 @@ def test_latin_numbers_and_abbreviations_are_still_marked():
 
 def test_irregular_family_is_marked():
     assert marked(Highlighter(stems=stems("الله")).mark("الحمد لله")) == ["لله"]
+
+
+def test_marks_found_from_probes_equal_marks_found_token_by_token(seed_path):
+    # The fast path analyzes only the words around probe occurrences; it must mark
+    # exactly what analyzing every token marks, for every word of a real article.
+    from archive.analysis.tokenize import tokenize
+
+    text = seed_path.read_text(encoding="utf-8") + "\nقالَ الرئيـــس: إنّ المسؤولين والمسئولين في غزة"
+    words = sorted({text[start:end] for _term, start, end in tokenize(text)})
+    checked = 0
+    for word in words:
+        for highlighter in (Highlighter(stems=stems(word)), Highlighter(exacts=set(analyze_terms(word, exact=True)))):
+            fast = highlighter._word_spans(text)
+            if fast is None or not highlighter:
+                continue
+            assert fast == highlighter._token_spans(text), word
+            checked += 1
+    assert checked > 300
+
+
+def test_abbreviation_is_marked_among_other_words_by_the_fast_path():
+    highlighter = Highlighter(stems=stems("م.ت.ف") | stems("القيادة"))
+    text = "قالت القيادة إن م. ت. ف. ستجتمع. وقالت القيادات أيضا."
+    assert highlighter._word_spans(text) == highlighter._token_spans(text)
+    assert marked(highlighter.mark(text)) == ["القيادة", "م. ت. ف", "القيادات"]

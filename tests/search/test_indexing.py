@@ -134,3 +134,37 @@ def test_import_indexes_in_chunks(tmp_path, search_index):
     assert article_search(params=SearchParams(q="النخيل")).count == 30
     assert PendingIndexUpdate.objects.count() == 0
     assert check_index()[0] == 0
+
+
+def test_rebuild_writes_one_segment_in_batches(search_index, settings):
+    for i in range(7):
+        make_article(f"rb-{i}", title=f"مكتبة رقم {i}")
+    with index_suspended():
+        make_article("rb-queued", title="مكتبة منسية")
+    PendingIndexUpdate.objects.create(article_id=Article.objects.get(external_id="rb-queued").pk)
+    call_command("rebuild_index", interactive=False, verbosity=0, batchsize=3)
+    assert backend().segment_count() == 1
+    assert article_search(params=SearchParams(q="المكتبات")).count == 8
+    assert PendingIndexUpdate.objects.count() == 0
+    assert check_index()[0] == 0
+
+
+def test_failed_rebuild_leaves_no_half_written_segment(search_index, monkeypatch):
+    make_article("rb-1")
+    make_article("rb-2", title="قطار الشرق السريع")
+    search_index()
+    from archive.search_indexes import ArticleIndex
+
+    def broken(self, article):
+        if article.external_id == "rb-2":
+            raise RuntimeError("disk full")
+        return article.title
+
+    monkeypatch.setattr(ArticleIndex, "prepare_text", broken)
+    with pytest.raises(Exception):
+        call_command("rebuild_index", interactive=False, verbosity=0, max_retries=1)
+    monkeypatch.undo()
+    # The writer was cancelled: the lock is free and the rebuild can simply be run again.
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert found("قطار") == ["rb-2"]
+    assert check_index()[0] == 0
