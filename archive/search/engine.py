@@ -12,13 +12,22 @@ reading researchers expect, and what counts, facets, the timeline and exports
 report); when no article holds them all, it relaxes one word at a time and says
 so, rather than finding nothing.  A natural-language question (it opens with an
 interrogative or holds a question mark) or a longer query finds every article
-holding any of its words, ranked with the articles holding all of them first and
-then by BM25F with a bonus for each further word held — measured on ARCD and
-Qur'an QA, requiring even a third of a question's words loses most of the
-relevant passages (docs/search-quality.md).
+holding any of its words — measured on ARCD and Qur'an QA, requiring even a third
+of a question's words loses most of the relevant passages (docs/search-quality.md).
+
+The order is BM25F times a coordination bonus (archive.search.ranking): each
+word (or phrase, prefix, group) the article holds raises its score in proportion
+to the word's idf, so an article holding all the words scores up to twice its
+BM25F, one missing a word most articles hold loses little, and one missing the
+query's rarest word loses most.  A longer *keyword* query (not a question) puts
+the articles holding all its words first, as researchers who typed each word on
+purpose expect; a question does not, because its wording is not the answer's —
+an article holding every word, the commonest included, would otherwise come
+before a better one missing only that word (measured in docs/search-quality.md).
 """
 
 import datetime as dt
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -38,7 +47,6 @@ from archive.search.ranking import COORDINATION_BONUS, CoordinatedOr
 from archive.search.types import FacetValue, HighlightedArticle, SearchHit, SearchPage, TimelineBucket
 
 STRICT_WORDS = 3
-TIERED = True
 # A query that opens with one of these (normalized) or holds a question mark is a
 # natural-language question: no article need hold every word of it.
 QUESTION_WORDS = frozenset(
@@ -467,22 +475,37 @@ def ordered(snapshot, plan, matches, params, start, stop):
         page = _date_order(snapshot, docs, newest=sort == "newest")[start:stop]
         return [(int(d), 0.0) for d in page]
     stop = min(stop, RELEVANCE_MAX_DEPTH)
-    if matches.all_words is not None and TIERED:
-        first = np.nonzero(final & matches.all_words)[0]
-        rest = np.nonzero(final & ~matches.all_words)[0]
-    else:
-        first, rest = docs, docs[:0]
-    ranked = _ranked(snapshot, plan, first, stop)
+    if matches.all_words is None or plan.question:
+        return _ranked(snapshot, plan, docs, stop)[start:stop]
+    ranked = _ranked(snapshot, plan, np.nonzero(final & matches.all_words)[0], stop)
+    rest = np.nonzero(final & ~matches.all_words)[0]
     if len(ranked) < stop and len(rest):
         ranked += _ranked(snapshot, plan, rest, stop - len(ranked))
     return ranked[start:stop]
 
 
-def _articles(article_ids):
+def _articles(article_ids, *, images=False):
+    """Return {id: article}; ``images`` prefetches the images (exports need every caption).
+
+    A results page needs captions only for a hit whose body holds no match, and
+    prefetching costs more than those few lookups (half the page's database time).
+    """
     from archive.models import Article
 
-    found = Article.objects.select_related("source").prefetch_related("images").in_bulk(article_ids)
-    return found
+    articles = Article.objects.select_related("source")
+    if images:
+        articles = articles.prefetch_related("images")
+    return articles.in_bulk(article_ids)
+
+
+def all_words_notice(question, words):
+    """Say how a search that does not require every word orders its hits (shared by both engines)."""
+    if question:
+        return _(
+            "Articles need not hold all %(n)d words; the more of them an article holds, "
+            "and the rarer they are, the higher it ranks."
+        ) % {"n": words}
+    return _("Articles holding all %(n)d words come first, then those holding most of them.") % {"n": words}
 
 
 def _notice(plan, matches):
@@ -496,10 +519,7 @@ def _notice(plan, matches):
                 % {"n": matches.words, "k": matches.required}
             )
         elif matches.required < matches.words:
-            notices.append(
-                _("Articles holding all %(n)d words come first, then those holding most of them.")
-                % {"n": matches.words}
-            )
+            notices.append(all_words_notice(plan.question, matches.words))
     return " ".join(notices)
 
 
@@ -565,7 +585,7 @@ def iterate(params, *, limit):
     rows = ordered(snapshot, plan, matches, params.with_changes(page=1), 0, limit)
     for offset in range(0, len(rows), 500):
         chunk = rows[offset : offset + 500]
-        articles = _articles([int(snapshot.article_id[docnum]) for docnum, _ in chunk])
+        articles = _articles([int(snapshot.article_id[docnum]) for docnum, _ in chunk], images=True)
         for docnum, score in chunk:
             article = articles.get(int(snapshot.article_id[docnum]))
             if article is not None:
@@ -642,6 +662,13 @@ def related(article, *, limit=5):
     return [articles[i] for i in cached if i in articles]
 
 
+# "More like this" leaves out words found in more than this share of the articles
+# (as Lucene's MoreLikeThis maxDocFreqPct): they say little about what an article is
+# about, and their long posting lists are most of the cost.  Small archives keep all.
+RELATED_MAX_DOC_SHARE = 0.05
+RELATED_MIN_DOC_CAP = 100
+
+
 def _related_ids(snapshot, article, limit, terms=12):
     searcher = snapshot.searcher
     frequencies = {}
@@ -649,13 +676,21 @@ def _related_ids(snapshot, article, limit, terms=12):
         frequencies[term] = frequencies.get(term, 0) + 1
     if not frequencies:
         return []
-    weighted = sorted(
-        ((count * searcher.idf("text", term), term) for term, count in frequencies.items() if len(term) > 2),
-        reverse=True,
-    )[:terms]
+    documents = searcher.doc_count_all()
+    cap = max(RELATED_MAX_DOC_SHARE * documents, RELATED_MIN_DOC_CAP)
+    weighted = []
+    for term, count in frequencies.items():
+        if len(term) > 2:
+            found_in = searcher.doc_frequency("text", term)
+            if found_in <= cap:
+                # Whoosh's idf (searcher.idf), from the one lookup already made.
+                weighted.append((count * (math.log(documents / (found_in + 1)) + 1), term))
+    weighted = sorted(weighted, reverse=True)[:terms]
     if not weighted:
         return []
-    q = wq.Or([wq.Term("text", term, boost=weight) for weight, term in weighted])
+    # The weight goes on a wrapper, so that each term's vector (boost 1) is the one
+    # other searches cached, not a new vector per article.
+    q = wq.Or([wq.Or([wq.Term("text", term)], boost=weight) for weight, term in weighted])
     candidates = vectors.evaluate(snapshot, q).ids
     ranked = vectors.ranked(snapshot, q, candidates, limit + 1, bonus=0)
     ids = [int(snapshot.article_id[docnum]) for docnum, _score in ranked]

@@ -10,8 +10,13 @@ Whoosh engine's:
 
 * a keyword search of up to ``STRICT_WORDS`` words: all are required; when nothing holds
   them all, the search relaxes one word at a time instead of finding nothing (and says so);
-* a natural-language question or a longer query: any of its words, articles holding all
-  of them first (the rules, constants and question test are the Whoosh engine's own);
+* a natural-language question or a longer query: any of its words, and for a longer
+  keyword query (not a question) the articles holding all of them first (the rules,
+  constants and question test are the Whoosh engine's own);
+* ranked by relevance, the score is multiplied by the Whoosh engine's coordination bonus
+  (archive.search.ranking): a ``function_score`` adds each clause's idf weight for the
+  articles holding it, the weights computed from document counts that one ``filters``
+  aggregation fetches first (only when the hits need not hold every clause);
 * ``"…"`` is a ``match_phrase`` on the whitespace-analyzed stemmed field, ``=word`` a
   term on the exact-form field, ``word*`` ``prefix`` queries on the exact-form field
   (also after the proclitics the Whoosh engine accepts); titles weigh double;
@@ -27,14 +32,15 @@ from django.utils.translation import gettext as _
 
 from archive.analysis.analyzers import analyze_terms
 from archive.search import query as ql
-from archive.search.engine import EXACT_FORM_WEIGHT, PROCLITICS, STRICT_WORDS, fill_plan
+from archive.search.engine import EXACT_FORM_WEIGHT, PROCLITICS, STRICT_WORDS, all_words_notice, fill_plan
 from archive.search.highlight import Highlighter
+from archive.search.ranking import COORDINATION_BONUS, clause_weight
 from archive.search.types import FacetValue, HighlightedArticle, SearchPage, TimelineBucket
 
 PREFIX_MIN_CHARS = 2
 RELEVANCE_MAX_DEPTH = 10_000
 TITLE_BOOST = 2.0
-# Added to the score of articles holding every word of a long query, so that they come first.
+# Added to the score of articles holding every word of a long keyword query, so that they come first.
 ALL_WORDS_BOOST = 1000.0
 FACET_SIZE = 1000
 
@@ -71,6 +77,9 @@ class Plan:
         self.ignored = []
         self.notices = []
         self.question = False
+        # The coordination bonus's weight of each scored clause (positives, then musts),
+        # set by coordinate() before a search ranked by relevance; [] for none.
+        self.weights = []
 
     @property
     def has_text(self):
@@ -101,7 +110,8 @@ class Plan:
                 must.append(self.positives[0])
             else:
                 must.append({"bool": {"should": list(self.positives), "minimum_should_match": required}})
-                if required < len(self.positives):
+                if required < len(self.positives) and not self.question:
+                    # A keyword query (not a question): the articles holding every word first.
                     bool_query["should"] = [
                         {"constant_score": {"filter": {"bool": {"must": list(self.positives)}}, "boost": ALL_WORDS_BOOST}}
                     ]
@@ -112,6 +122,30 @@ class Plan:
         if not must:
             bool_query.setdefault("must", [{"match_all": {}}])
         return {"bool": bool_query}
+
+    def clauses(self):
+        """Return the clauses the coordination bonus counts (as the Whoosh engine's scoring query)."""
+        return list(self.positives) + list(self.musts)
+
+    def scoring_query(self, required=None):
+        """Return the text query, times the coordination bonus when weights are set."""
+        query = self.text_query(required)
+        functions = [
+            {"filter": clause, "weight": COORDINATION_BONUS * weight / sum(self.weights)}
+            for clause, weight in zip(self.clauses(), self.weights)
+            if weight
+        ]
+        if not functions:
+            return query
+        return {
+            "function_score": {
+                "query": query,
+                # 1 for every hit, plus the bonus's share of each clause it holds.
+                "functions": [{"weight": 1}, *functions],
+                "score_mode": "sum",
+                "boost_mode": "multiply",
+            }
+        }
 
 
 def _term(field, value, boost=None):
@@ -317,7 +351,7 @@ def search_body(plan, params, *, start=0, size=None, required=None, facets=True)
     clauses = filter_clauses(params)
     size = params.page_size if size is None else size
     body = {
-        "query": plan.text_query(required),
+        "query": plan.scoring_query(required),
         "post_filter": {"bool": {"filter": _except(clauses)}},
         "from": start,
         "size": size,
@@ -360,6 +394,32 @@ def _total(response):
     return int(total["value"] if isinstance(total, dict) else total)
 
 
+def coordinate(plan, params, required):
+    """Set ``plan.weights`` for a search ranked by relevance whose hits need not hold every clause.
+
+    One request with a ``filters`` aggregation counts the documents each clause
+    matches in the whole index (as the Whoosh engine's idf does); the weights are
+    ranking.clause_weight of those counts.
+    """
+    plan.weights = []
+    clauses = plan.clauses()
+    if params.sort != "relevance" or len(clauses) < 2 or required >= plan.words():
+        return plan
+    body = {
+        "size": 0,
+        "track_total_hits": True,
+        "query": {"match_all": {}},
+        "aggs": {"clauses": {"filters": {"filters": {str(i): clause for i, clause in enumerate(clauses)}}}},
+    }
+    response = _search(body)
+    buckets = response.get("aggregations", {}).get("clauses", {}).get("buckets", {})
+    if len(buckets) != len(clauses):
+        return plan
+    doc_count = _total(response)
+    plan.weights = [clause_weight(int(buckets[str(i)]["doc_count"]), doc_count) for i in range(len(clauses))]
+    return plan
+
+
 def _relaxed_required(plan, params):
     """Return (required, relaxed) as the Whoosh engine decides them."""
     words = plan.words()
@@ -382,9 +442,7 @@ def _notice(plan, required, relaxed):
                 _("No article holds all %(n)d words; these hold %(k)d of them or more.") % {"n": words, "k": required}
             )
         elif required < words:
-            notices.append(
-                _("Articles holding all %(n)d words come first, then those holding most of them.") % {"n": words}
-            )
+            notices.append(all_words_notice(plan.question, words))
     return " ".join(notices)
 
 
@@ -421,10 +479,14 @@ def _facets(response, params):
     return result
 
 
-def _articles(article_ids):
+def _articles(article_ids, *, images=False):
+    """Return {id: article}; ``images`` prefetches the images (as engine._articles)."""
     from archive.models import Article
 
-    return Article.objects.select_related("source").prefetch_related("images").in_bulk(article_ids)
+    articles = Article.objects.select_related("source")
+    if images:
+        articles = articles.prefetch_related("images")
+    return articles.in_bulk(article_ids)
 
 
 def _hits(response):
@@ -454,6 +516,7 @@ def search(params):
         }
         return page
     required, relaxed = _relaxed_required(plan, params)
+    coordinate(plan, params, required)
     response = _search(search_body(plan, params, start=start, required=required))
     count = _total(response)
     page = SearchPage(params=params, count=count, notice=_notice(plan, required, relaxed), relaxed=relaxed)
@@ -475,6 +538,7 @@ def iterate(params, *, limit):
     if params.is_empty or (params.q.strip() and not plan.has_text and not params.has_filters):
         return
     required, _relaxed = _relaxed_required(plan, params)
+    coordinate(plan, params, required)
     limit = min(limit, RELEVANCE_MAX_DEPTH) if params.sort == "relevance" and plan.scored else limit
     fetched = 0
     search_after = None
@@ -489,7 +553,7 @@ def iterate(params, *, limit):
         hits = response["hits"]["hits"]
         if not hits:
             return
-        articles = _articles([int(hit["_source"]["article_id"]) for hit in hits])
+        articles = _articles([int(hit["_source"]["article_id"]) for hit in hits], images=True)
         for hit in hits:
             article = articles.get(int(hit["_source"]["article_id"]))
             if article is not None:

@@ -10,7 +10,7 @@ the same as Whoosh's own.  Queries other than terms, ``Or`` and ``And`` (phrases
 for instance) are matched by Whoosh and scored as the sum of their terms.
 
 A result is a :class:`Vector`: sorted document numbers, a score for each, and how
-many of the query's terms each document holds (for the coordination bonus).
+many of the query's terms each document holds.
 """
 
 from collections import OrderedDict
@@ -21,6 +21,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from archive.search.ranking import clause_weight
 
 # Whoosh's BM25F defaults, which the archive keeps (docs/search-quality.md).
 B = 0.75
@@ -213,44 +215,51 @@ def _boosted(vector, boost):
     return Vector(vector.ids, vector.scores * boost, vector.hits)
 
 
-def leaf_count(snapshot, q):
-    """Return how many of ``q``'s terms the index holds (the coordination bonus's denominator).
-
-    Like Whoosh's ``term_matchers()``, a term absent from the index does not count.
-    """
-    if isinstance(q, wq.Term):
-        return 1 if len(evaluate(snapshot, q).ids) else 0
-    if isinstance(q, wq.Not):
-        return 0
-    if isinstance(q, (wq.Or, wq.And)):
-        return sum(leaf_count(snapshot, sub) for sub in q.subqueries)
-    return sum(
-        leaf_count(snapshot, wq.Term(fieldname, text))
-        for fieldname, text in q.iter_all_terms()
-        if isinstance(text, str)
-    )
+def clause_weights(snapshot, clauses):
+    """Return each clause's weight in the coordination bonus (ranking.clause_weight)."""
+    doc_count = snapshot.searcher.doc_count_all()
+    return [clause_weight(len(evaluate(snapshot, clause).ids), doc_count) for clause in clauses]
 
 
 def ranked(snapshot, q, candidates, limit, bonus):
     """Return [(docnum, score)] of ``candidates`` (sorted docnums) by score, best first.
 
     The score is the query's BM25F sum times the coordination bonus
-    ``1 + bonus × matched terms / terms``; ties go to the earlier document.
+    ``1 + bonus × (weight of the clauses held / weight of all clauses)``: the clauses
+    are the subqueries of an ``Or`` (one for any other query), weighted by their idf
+    (archive.search.ranking); ties go to the earlier document.
     """
     if not len(candidates) or limit <= 0:
         return []
     vector = evaluate(snapshot, q)
     scores = np.zeros(len(candidates), dtype=np.float64)
     if len(vector.ids):
-        position = np.searchsorted(vector.ids, candidates)
-        position[position >= len(vector.ids)] = 0
-        found = vector.ids[position] == candidates
-        terms = max(leaf_count(snapshot, q), 1)
-        coordinated = vector.scores * (1 + bonus * vector.hits / terms)
-        scores[found] = coordinated[position[found]]
+        scores = _lookup(vector.ids, vector.scores, candidates)
+        clauses = list(q.subqueries) if isinstance(q, wq.Or) else [q]
+        weights = clause_weights(snapshot, clauses) if bonus else []
+        total = sum(weights)
+        if total:
+            held = np.zeros(len(candidates), dtype=np.float64)
+            for clause, weight in zip(clauses, weights):
+                if weight:
+                    ids = evaluate(snapshot, clause).ids
+                    held += weight * _lookup(ids, np.ones(len(ids)), candidates)
+            scores *= 1 + bonus * held / total
     if limit < len(candidates):
         top = np.argpartition(-scores, limit - 1)[:limit]
     else:
         top = np.arange(len(candidates))
     order = top[np.lexsort((candidates[top], -scores[top]))]
     return [(int(candidates[i]), float(scores[i])) for i in order]
+
+
+def _lookup(ids, values, candidates):
+    """Return ``values`` at ``candidates`` (0 where a candidate is not in the sorted ``ids``)."""
+    found = np.zeros(len(candidates), dtype=np.float64)
+    if not len(ids):
+        return found
+    position = np.searchsorted(ids, candidates)
+    position[position >= len(ids)] = 0
+    hit = ids[position] == candidates
+    found[hit] = values[position[hit]]
+    return found

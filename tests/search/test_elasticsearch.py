@@ -203,7 +203,7 @@ def test_up_to_three_words_are_all_required():
     assert "should" not in query["bool"]  # no all-words boost needed: all are required
 
 
-def test_question_or_long_query_needs_any_word_and_ranks_all_words_first():
+def test_question_or_long_query_needs_any_word_and_has_no_all_words_tier():
     from archive.search import engine
 
     plan = es_engine.plan_query("ما سبب انقطاع المياه عن سكان الأحياء الشرقية في موجة البرد القارس")
@@ -211,12 +211,21 @@ def test_question_or_long_query_needs_any_word_and_ranks_all_words_first():
     assert words > engine.STRICT_WORDS and plan.question
     query = plan.text_query()
     assert query["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
-    boost = query["bool"]["should"][0]["constant_score"]
-    assert boost["boost"] == es_engine.ALL_WORDS_BOOST
-    assert len(boost["filter"]["bool"]["must"]) == words
+    assert "should" not in query["bool"]  # the coordination bonus ranks, no hard tier
     # A question of two words is not a keyword search either.
     short = es_engine.plan_query("كيف المخيمات؟")
     assert short.question and short.required() == 1
+
+
+def test_long_keyword_query_needs_any_word_and_ranks_all_words_first():
+    plan = es_engine.plan_query("انقطاع المياه سكان الأحياء الشرقية")
+    words = plan.words()
+    assert words == 5 and not plan.question
+    query = plan.text_query()
+    assert query["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+    boost = query["bool"]["should"][0]["constant_score"]
+    assert boost["boost"] == es_engine.ALL_WORDS_BOOST
+    assert len(boost["filter"]["bool"]["must"]) == words
 
 
 def test_phrase_is_a_match_phrase_of_the_analyzed_stems():
@@ -363,7 +372,10 @@ def test_short_query_relaxes_one_word_at_a_time_when_nothing_holds_all(recording
     counts = [body for kind, body in recording.bodies if kind == "count"]
     required = [body["query"]["bool"]["must"][0]["bool"]["minimum_should_match"] for body in counts]
     assert required == [3, 2]
-    search = [body for kind, body in recording.bodies if kind == "search"][0]
+    # The clause counts for the coordination bonus, then the page (the script answers
+    # no counts, so the page is ranked without the bonus).
+    counted, search = [body for kind, body in recording.bodies if kind == "search"][:2]
+    assert counted["size"] == 0 and len(counted["aggs"]["clauses"]["filters"]["filters"]) == 3
     assert search["query"]["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
     assert page.relaxed and page.notice
 
@@ -373,6 +385,40 @@ def test_short_query_stays_strict_when_some_article_holds_all(recording):
     page = es_engine.search(SearchParams(q="المخيمات السينما"))
     assert not page.relaxed
     assert len([1 for kind, _ in recording.bodies if kind == "count"]) == 1
+
+
+def test_question_is_ranked_with_the_idf_weighted_coordination_bonus(recording):
+    from archive.search.ranking import COORDINATION_BONUS, clause_weight
+
+    q = "ما سبب انقطاع المياه عن سكان الأحياء الشرقية في موجة البرد القارس"
+    words = es_engine.plan_query(q).words()
+    counts = [5 * (i + 1) for i in range(words)]
+    recording.response = {
+        "hits": {"total": {"value": 1000}, "hits": []},
+        "aggregations": {"clauses": {"buckets": {str(i): {"doc_count": n} for i, n in enumerate(counts)}}},
+    }
+    es_engine.search(SearchParams(q=q))
+    searches = [body for kind, body in recording.bodies if kind == "search"]
+    assert len(searches) == 2 and searches[0]["size"] == 0  # the document counts, then the page
+    assert len(searches[0]["aggs"]["clauses"]["filters"]["filters"]) == words
+    scored = searches[1]["query"]["function_score"]
+    assert scored["score_mode"] == "sum" and scored["boost_mode"] == "multiply"
+    assert scored["functions"][0] == {"weight": 1}
+    weights = [clause_weight(n, 1000) for n in counts]
+    assert [f["weight"] for f in scored["functions"][1:]] == pytest.approx(
+        [COORDINATION_BONUS * w / sum(weights) for w in weights]
+    )
+    # The rarest word weighs most.
+    assert scored["functions"][1]["weight"] > scored["functions"][-1]["weight"]
+
+
+def test_keyword_search_and_date_order_need_no_coordination(recording):
+    recording.counts = [4]
+    es_engine.search(SearchParams(q="المخيمات السينما"))
+    es_engine.search(SearchParams(q="ما سبب انقطاع المياه عن سكان الأحياء", sort="newest"))
+    searches = [body for kind, body in recording.bodies if kind == "search" and "query" in body]
+    assert len(searches) == 2 and all("function_score" not in body["query"] for body in searches)
+    assert not any("clauses" in body.get("aggs", {}) for body in searches)
 
 
 def test_search_page_reads_hits_facets_and_highlights(recording, indexed_demo):

@@ -3,6 +3,7 @@
 import pytest
 
 from archive.models import Article
+from archive.search.engine import all_words_notice
 from archive.search.types import SearchParams
 from archive.selectors import article_search
 
@@ -27,3 +28,39 @@ def test_articles_holding_more_query_words_rank_higher(search_index):
     search_index()
     page = article_search(params=SearchParams(q="النخيل التمور الواحة الماء العذب"))
     assert [hit.article.external_id for hit in page.hits][0] == "all"
+
+
+def _mosaic_articles():
+    # المدينة is in most articles; "rare" is rich in the query's rare words but lacks
+    # it, "every" holds every word once, in a long text on other things.
+    for number in range(8):
+        Article.objects.create(external_id=f"city-{number}", title="خبر", body=f"زارت المدينة فرقة رقم {number}.")
+    Article.objects.create(
+        external_id="every",
+        title="خبر",
+        body="المدينة القديمة والفسيفساء الرومانية. " + " ".join(FILLER),
+    )
+    Article.objects.create(
+        external_id="rare",
+        title="خبر",
+        body="لوحات الفسيفساء الرومانية القديمة في المتحف، والفسيفساء الرومانية نادرة.",
+    )
+
+
+def test_question_has_no_all_words_tier_a_common_missing_word_costs_little(search_index):
+    _mosaic_articles()
+    search_index()
+    page = article_search(params=SearchParams(q="أين المدينة القديمة ذات الفسيفساء الرومانية؟"))
+    found = [hit.article.external_id for hit in page.hits]
+    # Articles holding only the common word still come, after both.
+    assert found[:2] == ["rare", "every"] and len(found) == 10
+    assert all_words_notice(True, 4) in page.notice
+
+
+def test_long_keyword_query_puts_articles_holding_every_word_first(search_index):
+    _mosaic_articles()
+    search_index()
+    page = article_search(params=SearchParams(q="المدينة القديمة الفسيفساء الرومانية"))
+    found = [hit.article.external_id for hit in page.hits]
+    assert found[:2] == ["every", "rare"] and len(found) == 10
+    assert all_words_notice(False, 4) in page.notice

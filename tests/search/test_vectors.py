@@ -5,7 +5,7 @@ import pytest
 
 from archive.search import engine, vectors
 from archive.search.backend import backend
-from archive.search.ranking import COORDINATION_BONUS
+from archive.search.ranking import COORDINATION_BONUS, clause_weight
 from whoosh import query as wq
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +44,32 @@ def test_matching_documents_match_whoosh(indexed_demo, text):
         assert vectors.evaluate(snapshot, q).ids.tolist() == sorted(snapshot.searcher.docs_for_query(q))
 
 
-def test_coordination_bonus_rewards_each_matched_term(indexed_demo):
+def test_coordination_bonus_rewards_each_matched_clause_by_its_idf(indexed_demo):
     snapshot = backend().snapshot()
     one, two = wq.Term("text", "مخيم"), wq.Term("text", "لاجء")
     q = wq.Or([one, two])
     candidates = np.nonzero(snapshot.live)[0]
     plain = dict(vectors.ranked(snapshot, q, candidates, 100, bonus=0))
     coordinated = dict(vectors.ranked(snapshot, q, candidates, 100, bonus=COORDINATION_BONUS))
-    both = set(vectors.evaluate(snapshot, one).ids) & set(vectors.evaluate(snapshot, two).ids)
-    assert both
+    docs = {term: set(vectors.evaluate(snapshot, term).ids) for term in (one, two)}
+    assert docs[one] & docs[two]
+    count = snapshot.searcher.doc_count_all()
+    weight = {term: clause_weight(len(found), count) for term, found in docs.items()}
     for docnum, score in plain.items():
         if score:
-            share = 2 if docnum in both else 1
-            assert coordinated[docnum] == pytest.approx(score * (1 + share / 2))
+            held = sum(weight[term] for term in (one, two) if docnum in docs[term])
+            share = held / (weight[one] + weight[two])
+            assert coordinated[docnum] == pytest.approx(score * (1 + COORDINATION_BONUS * share))
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_coordinated_scores_match_the_whoosh_matcher(indexed_demo, text):
+    snapshot = backend().snapshot()
+    plan = engine.plan_query(text, exact=False, snapshot=snapshot)
+    q = plan.scoring_query()
+    whoosh = {hit.docnum: hit.score for hit in snapshot.searcher.search(q, limit=None)}
+    candidates = np.array(sorted(whoosh), dtype=np.int64)
+    mine = dict(vectors.ranked(snapshot, q, candidates, len(candidates) or 1, bonus=COORDINATION_BONUS))
+    assert mine.keys() == whoosh.keys()
+    for docnum, score in whoosh.items():
+        assert mine[docnum] == pytest.approx(score)
