@@ -75,6 +75,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def setup(self):
         super().setup()
+        # With mmap, whoosh-ng copies each segment's term and posting files out of the
+        # compound file into memory (a BytesIO per reader: about 200 MB per worker at
+        # 31,000 articles).  Plain reads leave them in the page cache, shared by all
+        # the workers.
+        self.storage.supports_mmap = False
         # The parser haystack builds on setup is never used: archive.search.query parses.
         self.parser = None
 
