@@ -21,7 +21,9 @@ from archive.search.backend import IndexBusy, backend
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+# Articles written per index commit: each commit is a new segment that later merges
+# rewrite, so a bulk import's flush of services.INDEX_FLUSH_EVERY articles is one commit.
+BATCH_SIZE = 5000
 
 _mode = threading.local()
 

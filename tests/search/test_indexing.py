@@ -168,3 +168,24 @@ def test_failed_rebuild_leaves_no_half_written_segment(search_index, monkeypatch
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert found("قطار") == ["rb-2"]
     assert check_index()[0] == 0
+
+
+def test_large_import_leaves_the_index_in_one_segment(tmp_path, search_index, monkeypatch):
+    from archive import services
+    from archive.search import indexing
+
+    search_index()
+    monkeypatch.setattr(services, "INDEX_FLUSH_EVERY", 10)
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 10)
+    monkeypatch.setattr(services, "INDEX_OPTIMIZE_AFTER", 20)
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        "\n".join(
+            '{"external_id": "big-%d", "title": "واحة رقم %d", "body": "نص عن الواحات"}' % (i, i) for i in range(45)
+        ),
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(path), stdout=io.StringIO())
+    assert backend().segment_count() == 1
+    assert article_search(params=SearchParams(q="الواحة")).count == 45
+    assert check_index()[0] == 0
