@@ -213,7 +213,9 @@ class _Compiler:
         return wq.Or(alternatives)
 
     def prefix(self, node):
-        forms = analyzers().terms(node.text, True)
+        # A prefix is a beginning, not a word: one that is a stop word (أما*) still
+        # begins أمام and أماكن, so it is normalized and split but not stop-filtered.
+        forms = tokenize_terms(node.text)
         if len(forms) != 1 or len(forms[0]) < PREFIX_MIN_CHARS:
             self.plan.notices.append(
                 _("A prefix search needs at least %(n)d letters: “%(word)s*”.") % {"n": PREFIX_MIN_CHARS, "word": node.text}

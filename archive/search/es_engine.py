@@ -31,6 +31,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from archive.analysis.analyzers import analyze_terms
+from archive.analysis.tokenize import tokenize_terms
 from archive.search import query as ql
 from archive.search.engine import EXACT_FORM_WEIGHT, PROCLITICS, STRICT_WORDS, all_words_notice, fill_plan
 from archive.search.highlight import Highlighter
@@ -229,7 +230,8 @@ class Compiler:
         return _any(alternatives)
 
     def prefix(self, node):
-        forms = terms(node.text, True)
+        # As the Whoosh engine: a prefix that is a stop word (أما*) is still a prefix.
+        forms = tokenize_terms(node.text)
         if len(forms) != 1 or len(forms[0]) < PREFIX_MIN_CHARS:
             self.plan.notices.append(
                 _("A prefix search needs at least %(n)d letters: “%(word)s*”.") % {"n": PREFIX_MIN_CHARS, "word": node.text}

@@ -522,3 +522,9 @@ def test_contract_same_answers_as_the_whoosh_engine(es_index):
     assert buckets["2019"] == (1, 3)
     assert len(list(es_engine.iterate(SearchParams(q="وقال"), limit=2))) == 2
     assert es_engine.search(SearchParams(q="الجديدد")).count == 0
+
+
+def test_prefix_that_is_a_stop_word_is_still_a_prefix():
+    plan = es_engine.plan_query("أما*")
+    values = [clause["prefix"]["exact"]["value"] for clause in plan.positives[0]["bool"]["should"]]
+    assert values[0] == "اما"

@@ -208,3 +208,16 @@ def test_related_articles_share_words(indexed_demo):
 
     related = article_related(article=Article.objects.get(external_id="demo-2019-001"), limit=3)
     assert related and related[0].external_id in {"demo-2024-001", "0vq2f"}
+
+
+@pytest.mark.django_db
+def test_prefix_that_is_a_stop_word_still_expands(search_index):
+    from archive.models import Article
+
+    Article.objects.create(external_id="pfx-1", title="خبر", body="اجتمعت الأمانة العامة للمجلس.")
+    Article.objects.create(external_id="pfx-2", title="خبر", body="زار الأماكن القديمة.")
+    Article.objects.create(external_id="pfx-3", title="خبر", body="أما الطقس فمعتدل.")
+    search_index()
+    page = article_search(params=SearchParams(q="أما*"))
+    assert not page.error
+    assert {hit.article.external_id for hit in page.hits} == {"pfx-1", "pfx-2"}
