@@ -52,13 +52,14 @@ def article_list_recent(*, limit=10):
     return list(Article.objects.select_related("source").order_by("-created", "-id")[:limit])
 
 
-def article_get(*, external_id):
-    """Return the article with its source and images, or None."""
+def article_get(*, external_id, images=True):
+    """Return the article with its source (and its images, unless ``images`` is false), or None."""
     if "\x00" in external_id:  # no stored identifier holds NUL, and PostgreSQL rejects it
         return None
-    return (
-        Article.objects.select_related("source").prefetch_related("images").filter(external_id=external_id).first()
-    )
+    articles = Article.objects.select_related("source")
+    if images:
+        articles = articles.prefetch_related("images")
+    return articles.filter(external_id=external_id).first()
 
 
 def article_neighbours(*, article):
@@ -140,6 +141,16 @@ def article_list_undated():
 
 def article_list_for_month(*, year, month):
     return Article.objects.filter(published__year=year, published__month=month).select_related("source")
+
+
+def index_version():
+    """Return a string that changes whenever the search index does, or None when that cannot be known."""
+    try:
+        return _engine().index_version()
+    except Exception:
+        # An index that cannot be read is reported by the search itself; nothing is cached meanwhile.
+        logger.exception("the index version could not be read")
+        return None
 
 
 def article_search(*, params):

@@ -138,12 +138,29 @@ else:
 
 # The login throttle's counts (archive/throttle.py) must be shared by every gunicorn
 # worker: a file-based cache in the data directory does that on one machine.
+# Rendered results and article pages (the parts that cost: hits, facets, timeline, related
+# articles) are kept in each worker's memory under a key that holds the index version
+# (archive/views.py _page_cache), so a change to the archive is never hidden. Each entry
+# is about 40 KB; ARCHIVE_PAGE_CACHE=off turns the cache off.
+_PAGE_CACHE_ENTRIES = int(os.environ.get("ARCHIVE_PAGE_CACHE_ENTRIES", "1000"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "throttle"),
     },
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        if os.environ.get("ARCHIVE_PAGE_CACHE", "on").lower() in ("off", "0", "false", "no")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "archive-pages",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": _PAGE_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
+        }
+    ),
+    # For pages whose version cannot be known (a search cluster's index): nothing is kept.
+    "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 ARCHIVE_LOGIN_THROTTLE_CACHE = "throttle"
 # Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP);

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import uri_to_iri
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from archive import citations, selectors
@@ -30,8 +32,8 @@ def _paginate(request, items):
     return Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _article_or_404(external_id):
-    article = selectors.article_get(external_id=external_id)
+def _article_or_404(external_id, *, images=True):
+    article = selectors.article_get(external_id=external_id, images=images)
     if article is None:
         raise Http404("No such article.")
     return article
@@ -47,6 +49,29 @@ def _date_or_404(year, month=1, day=1):
 
 def _permalink(request, article):
     return request.build_absolute_uri(article.get_absolute_url())
+
+
+def _lazy(function, **kwargs):
+    """Return ``function(**kwargs)``, computed only when a template first uses it.
+
+    The costly parts of a page are computed only when its cached fragment is missing.
+    """
+    return SimpleLazyObject(partial(function, **kwargs))
+
+
+def _page_cache(request, *parts):
+    """Return (cache alias, key) for the page's cached fragment.
+
+    The key holds what the fragment shows besides the index's content: the language,
+    the host of its absolute links and the page's own ``parts``; the index version
+    changes with every change to the index, so a cached fragment is never stale. Where
+    the version cannot be known (a search cluster), nothing is cached.
+    """
+    version = selectors.index_version()
+    if version is None:
+        return "uncached", ""
+    key = [version, translation.get_language(), request.scheme, request.get_host(), *map(str, parts)]
+    return "pages", "\n".join(key)
 
 
 def home(request):
@@ -77,13 +102,27 @@ def search(request):
             query.pop(name, None)
         return render(request, "archive/search.html", context, status=400)
     params = form.params()
-    results = selectors.article_search(params=params)
-    context.update(params=params, results=results, interval=_interval(request), norm=query.get("norm") == "1")
-    if not params.is_empty and not results.error:
-        context["timeline"] = selectors.article_timeline(params=params, interval=context["interval"])
-    # Shown as an IRI so that the Arabic words of the query stay readable when copied.
-    context["permalink"] = uri_to_iri(request.build_absolute_uri(reverse("archive:search") + "?" + query.urlencode()))
+    interval = _interval(request)
+    results = _lazy(selectors.article_search, params=params)
+    page_cache, page_key = _page_cache(request, query.urlencode())
+    context.update(
+        params=params,
+        results=results,
+        timeline=_lazy(_timeline, params=params, results=results, interval=interval),
+        interval=interval,
+        norm=query.get("norm") == "1",
+        page_cache=page_cache,
+        page_key=page_key,
+        # Shown as an IRI so that the Arabic words of the query stay readable when copied.
+        permalink=uri_to_iri(request.build_absolute_uri(reverse("archive:search") + "?" + query.urlencode())),
+    )
     return render(request, "archive/search.html", context)
+
+
+def _timeline(*, params, results, interval):
+    if params.is_empty or results.error:
+        return []
+    return selectors.article_timeline(params=params, interval=interval)
 
 
 def search_timeline_csv(request):
@@ -106,31 +145,40 @@ def search_timeline_csv(request):
 
 def article_detail(request, external_id):
     """Show an article, its citation and, when reached from a search, its matches marked."""
-    article = _article_or_404(external_id)
-    form = SearchForm(request.GET)
-    params = form.params() if form.is_valid() else None
-    highlighted = None
+    article = _article_or_404(external_id, images=False)
+    params = highlighted = None
+    if request.GET:  # reached from a search: the form lists the sources, a query
+        form = SearchForm(request.GET)
+        params = form.params() if form.is_valid() else None
     if params is not None and params.q:
         highlighted = selectors.article_highlight(article=article, query=params.q, exact=params.exact)
-    images = list(article.images.all())
-    captions = highlighted.captions if highlighted else [image.caption for image in images]
-    previous, following = selectors.article_neighbours(article=article)
+    query = search_query(request.GET)
     permalink = _permalink(request, article)
+    # The article's own version is in the key: the index does not change with every edit.
+    page_cache, page_key = _page_cache(request, article.pk, article.updated.isoformat(), query.urlencode())
     return render(request, "archive/article_detail.html", {
         "article": article,
         "highlighted": highlighted,
         "params": params,
-        "query": search_query(request.GET),
-        "figures": [(image, caption) for image, caption in zip(images, captions) if image.image or caption],
-        "paragraphs": highlighted.paragraphs if highlighted else article.paragraphs(),
-        "previous": previous,
-        "following": following,
-        "related": selectors.article_related(article=article, limit=5),
+        "query": query,
+        "figures": _lazy(_figures, article=article, highlighted=highlighted),
+        "paragraphs": highlighted.paragraphs if highlighted else _lazy(article.paragraphs),
+        "neighbours": _lazy(selectors.article_neighbours, article=article),
+        "related": _lazy(selectors.article_related, article=article, limit=5),
         "permalink": permalink,
-        "chicago": citations.chicago(article, url=permalink),
-        "chicago_segments": citations.chicago_segments(article, url=permalink),
-        "bibtex": citations.bibtex(article, url=permalink),
+        "chicago": _lazy(citations.chicago, article=article, url=permalink),
+        "chicago_segments": _lazy(citations.chicago_segments, article=article, url=permalink),
+        "bibtex": _lazy(citations.bibtex, article=article, url=permalink),
+        "page_cache": page_cache,
+        "page_key": page_key,
     })
+
+
+def _figures(*, article, highlighted):
+    """Return (image, caption) pairs to show: captions marked when the page marks a search."""
+    images = list(article.images.all())
+    captions = highlighted.captions if highlighted else [image.caption for image in images]
+    return [(image, caption) for image, caption in zip(images, captions) if image.image or caption]
 
 
 def _citation_download(request, external_id, *, render_citation, suffix, content_type):

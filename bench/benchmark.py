@@ -232,13 +232,27 @@ class Bench:
         self.save("whoosh_versions", read_json(out))
 
     def step_http(self):
+        # Twice: as deployed (each worker keeps the pages it rendered, per index version),
+        # then with that cache off, so that every request computes its page.
+        duration = "10" if self.quick else "30"
         out = self.workdir / "http.json"
         self.run(
-            [PYTHON, REPO / "bench" / "http_bench.py", self.queries_path, out, "--duration", "10" if self.quick else "30"],
-            env=self.env(),
+            [PYTHON, REPO / "bench" / "http_bench.py", self.queries_path, out, "--duration", duration],
+            env=self.env(ARCHIVE_PAGE_CACHE="on"),
             capture=False,
         )
-        self.save("http", read_json(out))
+        cached = read_json(out)
+        cached["label"] = "page cache on (as deployed)"
+        self.save("http", cached)
+        out = self.workdir / "http-uncached.json"
+        self.run(
+            [PYTHON, REPO / "bench" / "http_bench.py", self.queries_path, out, "--duration", duration],
+            env=self.env(ARCHIVE_PAGE_CACHE="off"),
+            capture=False,
+        )
+        uncached = read_json(out)
+        uncached["label"] = "page cache off (every page computed)"
+        self.save("extra_http_rows", [uncached])
 
     def step_profile(self):
         out = self.workdir / "profile.json"

@@ -312,6 +312,17 @@ def section_http(results):
         f"URLs (the query set) and {get(http, 'article', 'urls')} article URLs. First search after start: "
         f"{fmt(http.get('first_search_ms'))} ms.",
         "",
+    ]
+    if results.get("extra_http_rows"):
+        urls = (get(http, "search", "urls") or 0) + (get(http, "article", "urls") or 0)
+        lines += [
+            "With the page cache on, each worker renders a page's costly part (hits, facets, timeline; an "
+            "article's related articles, neighbours and citations) once per index version and language, then "
+            f"serves it from memory: of the requests above, at most {http['workers']} workers × {fmt(urls)} URLs "
+            "computed their page. The rows with the cache off are the cost of pages never seen before.",
+            "",
+        ]
+    lines += [
         "| Page | Requests | Requests/s | p50 ms | p95 ms | p99 ms | Errors (status/timeout) | Target | Verdict |",
         "|---|---:|---:|---:|---:|---:|---|---|---|",
     ]

@@ -61,3 +61,11 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("archivist", password="s3cret-pass", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Start every test without the pages an earlier test rendered (the cache is per process)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()

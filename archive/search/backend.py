@@ -244,6 +244,7 @@ class IndexSnapshot:
         self.source_code = {slug: code for code, slug in enumerate(source_slugs)}
         self.cache = {}
         self.vectors = VectorCache(settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024)
+        self.frequencies = {}
         self.checked = time.monotonic()
 
     @classmethod
@@ -307,6 +308,19 @@ class IndexSnapshot:
         self.cache.clear()
         self.vectors = None
         self.searcher.close()
+
+    # About 100 bytes a word: at most some 10 MB per worker.
+    FREQUENCIES_LIMIT = 100_000
+
+    def doc_frequency(self, fieldname, text):
+        """Return how many documents hold the term (kept: a lookup in Whoosh's term table is slow)."""
+        key = (fieldname, text)
+        found = self.frequencies.get(key)
+        if found is None:
+            if len(self.frequencies) >= self.FREQUENCIES_LIMIT:
+                self.frequencies.clear()
+            found = self.frequencies[key] = self.searcher.doc_frequency(fieldname, text)
+        return found
 
     @property
     def doc_count(self):

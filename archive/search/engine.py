@@ -408,6 +408,41 @@ def match(snapshot, plan, params):
     return Matches(text, all_words, source, dates, year, month, required, words, relaxed and required < words)
 
 
+def _planned(snapshot, params):
+    """Return the search's :class:`Plan`, reusing the last one planned in this thread.
+
+    A results page plans the same search twice (its hits, then its timeline), and a
+    prefix's expansion is the costly part of planning.
+    """
+    key = ("last plan", params.q, params.exact)
+    last = snapshot.cache.get(key[0])
+    if last is not None and last[0] == key:
+        return last[1]
+    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
+    snapshot.cache[key[0]] = (key, plan)
+    return plan
+
+
+def _matched(snapshot, plan, params):
+    """Return the search's :class:`Matches`, reusing the last ones of this thread (see _planned).
+
+    Only the last is kept: the masks take a byte per article each.
+    """
+    key = ("last matches", plan, params.sources, params.date_from, params.date_to, params.year, params.month)
+    last = snapshot.cache.get(key[0])
+    if last is not None and last[0][1] is plan and last[0][2:] == key[2:]:
+        return last[1]
+    matches = match(snapshot, plan, params)
+    snapshot.cache[key[0]] = (key, matches)
+    return matches
+
+
+def index_version():
+    """Return a string that changes whenever the index does (cached pages depend on it)."""
+    generation, modified = backend().snapshot().generation
+    return f"whoosh-{generation}-{modified!r}"
+
+
 # --- results -----------------------------------------------------------------------------
 
 
@@ -530,13 +565,13 @@ def search(params):
     if params.is_empty:
         return SearchPage(params=params)
     snapshot = backend().snapshot()
-    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
+    plan = _planned(snapshot, params)
     if params.q.strip() and not plan.has_text and not params.has_filters:
         return SearchPage(
             params=params,
             error=_("The query holds no word that can be searched (only very common words or symbols)."),
         )
-    matches = match(snapshot, plan, params)
+    matches = _matched(snapshot, plan, params)
     final = matches.final
     count = int(final.sum())
     start = (params.page - 1) * params.page_size
@@ -610,15 +645,13 @@ def snippet_maker(params):
 def count(params):
     """Return the number of articles the search finds."""
     snapshot = backend().snapshot()
-    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
-    return int(match(snapshot, plan, params).final.sum())
+    return int(_matched(snapshot, _planned(snapshot, params), params).final.sum())
 
 
 def timeline(params, *, interval="year"):
     """Return hits and archive totals per year (or month) over the archive's whole span."""
     snapshot = backend().snapshot()
-    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
-    matches = match(snapshot, plan, params)
+    matches = _matched(snapshot, _planned(snapshot, params), params)
     dated = snapshot.live & (snapshot.year > 0)
     if not dated.any():
         return []
@@ -683,7 +716,7 @@ def _related_ids(snapshot, article, limit, terms=12):
     weighted = []
     for term, count in frequencies.items():
         if len(term) > 2:
-            found_in = searcher.doc_frequency("text", term)
+            found_in = snapshot.doc_frequency("text", term)
             if found_in <= cap:
                 # Whoosh's idf (searcher.idf), from the one lookup already made.
                 weighted.append((count * (math.log(documents / (found_in + 1)) + 1), term))

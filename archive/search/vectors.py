@@ -192,9 +192,12 @@ def _evaluate(snapshot, q):
         ids = np.nonzero(snapshot.live)[0]
         everything = Vector(ids, np.zeros(len(ids)), np.zeros(len(ids), dtype=np.int32))
         return _without(everything, excluded)
-    # Phrases and anything else: Whoosh decides which documents match; the score is
-    # the sum of the query's terms in those documents.
-    ids = np.fromiter(snapshot.searcher.docs_for_query(q), dtype=np.int64)
+    # Phrases and anything else: the score is the sum of the query's terms in the
+    # documents that match. Whoosh decides which match, except for plain phrases.
+    if _is_plain_phrase(snapshot, q):
+        ids = _phrase_docs(snapshot, q)
+    else:
+        ids = np.fromiter(snapshot.searcher.docs_for_query(q), dtype=np.int64)
     if not len(ids):
         return Vector.empty()
     terms = [wq.Term(fieldname, text) for fieldname, text in q.iter_all_terms() if isinstance(text, str)]
@@ -207,6 +210,120 @@ def _evaluate(snapshot, q):
     scores = np.where(found, summed.scores[position] if len(summed.ids) else 0.0, 0.0)
     hits = np.where(found, summed.hits[position] if len(summed.ids) else 0, 0).astype(np.int32)
     return _boosted(Vector(ids, scores, hits), q.boost)
+
+
+def _is_plain_phrase(snapshot, q):
+    """Tell whether ``q`` is a phrase of adjacent words on a positional field (what the archive builds)."""
+    if not isinstance(q, wq.Phrase) or q.slop != 1 or len(q.words) < 2:
+        return False
+    schema = snapshot.searcher.schema
+    return q.fieldname in schema and schema[q.fieldname].format.supports("positions")
+
+
+def _phrase_docs(snapshot, q):
+    """Return the sorted documents holding ``q``'s words at consecutive positions.
+
+    Whoosh's own phrase matcher steps through every word's postings one document at
+    a time; here the documents holding all the words come from the cached term
+    vectors, and positions are read only for them (``_term_positions``). A match is
+    a position p of the first word with the i-th word at p + i, as in Whoosh's
+    ``SpanNear2(slop=1, ordered=True)``.
+    """
+    candidates = None
+    for word in q.words:
+        ids = evaluate(snapshot, wq.Term(q.fieldname, word)).ids
+        candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
+        if not len(candidates):
+            return _EMPTY_IDS
+    positions = {word: _term_positions(snapshot, q.fieldname, word, candidates) for word in set(q.words)}
+    held = None
+    for offset, word in enumerate(q.words):
+        docs, places = positions[word]
+        keep = places >= offset
+        # One int64 per (document, position of the phrase's first word).
+        keys = np.unique((docs[keep] << 32) | (places[keep] - offset))
+        held = keys if held is None else np.intersect1d(held, keys, assume_unique=True)
+        if not len(held):
+            return _EMPTY_IDS
+    return np.unique(held >> 32)
+
+
+def _term_positions(snapshot, fieldname, text, candidates):
+    """Return (documents, positions) of a term in the sorted ``candidates``, one pair per occurrence.
+
+    Only the posting blocks that hold a candidate are read (a block's header gives its
+    last document), and only the candidates' positions are decoded.
+    """
+    reader = snapshot.searcher.reader()
+    values, owners = [], []
+    for leaf, offset in reader.leaf_readers():
+        low, high = np.searchsorted(candidates, [offset, offset + leaf.doc_count_all()])
+        local = candidates[low:high] - offset
+        if not len(local):
+            continue
+        try:
+            matcher = leaf.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        if not hasattr(matcher, "_read_ids"):
+            # Postings kept inline in the term's record (a rare term): one by one.
+            wanted = set(local.tolist())
+            while matcher.is_active():
+                if matcher.id() in wanted:
+                    values.append(matcher.value())
+                    owners.append(np.array([matcher.id() + offset], dtype=np.int64))
+                matcher.next()
+            continue
+        at = 0
+        while matcher.is_active() and at < len(local):
+            last = matcher.block_max_id()
+            if last >= local[at]:
+                end = int(np.searchsorted(local, last, side="right"))
+                wanted = local[at:end]
+                matcher._read_ids()
+                ids = np.asarray(matcher._ids, dtype=np.int64)
+                where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+                found = ids[where] == wanted
+                if found.any():
+                    matcher._read_values()
+                    block_values = matcher._values
+                    values.extend(block_values[i] for i in where[found].tolist())
+                    owners.append(wanted[found] + offset)
+                at = end
+            matcher._next_block()
+    if not values:
+        return _EMPTY_IDS, _EMPTY_IDS
+    docs = np.concatenate(owners)
+    return decode_positions(values, docs)
+
+
+def decode_positions(values, docs):
+    """Decode Whoosh ``Positions`` values with numpy: return (document of each position, position).
+
+    A value is the number of positions (4 bytes, big-endian) and the gaps between them
+    as 7-bit varints; ``SafePositions`` may add one padding byte, which the count
+    leaves out.
+    """
+    counts = np.frombuffer(b"".join(value[:4] for value in values), dtype=">u4").astype(np.int64)
+    sizes = np.fromiter((len(value) - 4 for value in values), dtype=np.int64, count=len(values))
+    data = np.frombuffer(b"".join(value[4:] for value in values), dtype=np.uint8)
+    ends = np.flatnonzero(data < 0x80)  # the last byte of each varint
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    if len(ends) == len(data):
+        gaps = data.astype(np.int64)
+    else:
+        within = np.arange(len(data)) - np.repeat(starts, ends - starts + 1)
+        gaps = np.add.reduceat((data & 0x7F).astype(np.int64) << (7 * within), starts)
+    # Which value each varint belongs to, and its rank there: keep the first `count`.
+    first = np.concatenate(([0], np.searchsorted(ends, np.cumsum(sizes)[:-1])))
+    per_value = np.diff(np.concatenate((first, [len(ends)])))
+    owner = np.repeat(np.arange(len(values)), per_value)
+    keep = np.arange(len(ends)) - first[owner] < counts[owner]
+    gaps, owner = gaps[keep], owner[keep]
+    totals = np.cumsum(gaps)
+    value_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    before = totals[value_start] - gaps[value_start]
+    return docs[owner], totals - before[owner]
 
 
 def _boosted(vector, boost):

@@ -73,3 +73,47 @@ def test_coordinated_scores_match_the_whoosh_matcher(indexed_demo, text):
     assert mine.keys() == whoosh.keys()
     for docnum, score in whoosh.items():
         assert mine[docnum] == pytest.approx(score)
+
+
+def _live_whoosh_docs(snapshot, q):
+    return sorted(d for d in snapshot.searcher.docs_for_query(q) if snapshot.live[d])
+
+
+def test_phrase_matching_finds_exactly_what_whoosh_finds(search_index, django_capture_on_commit_callbacks):
+    from archive.analysis.analyzers import ArabicAnalyzer
+    from archive.models import Article
+
+    bodies = [
+        "أعلن رئيس المكتب السياسي للحركة عن مبادرة جديدة.",
+        "المكتب السياسي اجتمع، ورئيس الوزراء غاب.",  # both words, not adjacent and not in order
+        "قال رئيس رئيس المكتب إن الاجتماع تأجل.",  # a repeated word before the phrase
+        "رئيس المكتب السياسي " * 60 + "في ختام الكلمة رئيس المكتب السياسي مرة أخرى.",  # long gaps
+        "السياسي المكتب رئيس",  # the words in reverse order
+    ]
+    for number, body in enumerate(bodies):
+        Article.objects.create(external_id=f"phrase-{number}", title=f"خبر {number}", body=body)
+    search_index()
+    # A deleted document and a second segment, as after an archivist's edits.
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(external_id="phrase-0").delete()
+        Article.objects.create(external_id="phrase-5", title="خبر", body="ثم تحدث رئيس المكتب السياسي طويلا.")
+    snapshot = backend().snapshot()
+    stems = [t.text for t in ArabicAnalyzer()("رئيس المكتب السياسي")]
+    for words in (stems, stems[:2], stems[1:], [stems[0], stems[0]], list(reversed(stems))):
+        q = wq.Phrase("text", words)
+        assert vectors._phrase_docs(snapshot, q).tolist() == _live_whoosh_docs(snapshot, q), words
+    found = vectors._phrase_docs(snapshot, wq.Phrase("text", stems))
+    holders = Article.objects.filter(pk__in=snapshot.article_id[found].tolist())
+    assert sorted(holders.values_list("external_id", flat=True)) == ["phrase-3", "phrase-5"]
+
+
+def test_positions_decode_as_whoosh_decodes_them():
+    from archive.search.ranking import SafePositions
+
+    fmt = SafePositions()
+    lists = [[0], [5, 51], [0, 46, 92], [3, 200, 17000, 2_500_000], list(range(0, 5000, 7)), [127, 128, 16511]]
+    values = [fmt.encode(positions) for positions in lists]
+    assert any(value.endswith(b"\x00") for value in values)  # a padded value is among them
+    docs, places = vectors.decode_positions(values, np.arange(len(values), dtype=np.int64))
+    for number, positions in enumerate(lists):
+        assert places[docs == number].tolist() == positions == fmt.decode_positions(values[number])
