@@ -41,6 +41,7 @@ from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
 from archive.analysis.tokenize import tokenize_terms
 from archive.search import query as ql
 from archive.search.backend import backend
+from archive.search.compiling import QueryCompiler
 from archive.search.highlight import Highlighter
 from archive.search import vectors
 from archive.search.ranking import COORDINATION_BONUS, CoordinatedOr
@@ -69,13 +70,7 @@ QUESTION_WORDS = frozenset(
     }
 )
 QUESTION_MARKS = ("?", "\u061f")
-PREFIX_MIN_CHARS = 2
 PREFIX_MAX_TERMS = 300
-# A prefix also matches after the proclitics a word may carry in the text, so that
-# فلسطيني* finds الفلسطينية and والفلسطينيين as a researcher expects.
-PROCLITICS = ("", "\u0627\u0644", "\u0648", "\u0648\u0627\u0644", "\u0628", "\u0628\u0627\u0644",
-              "\u0644", "\u0644\u0644", "\u0641", "\u0641\u0627\u0644", "\u0643", "\u0643\u0627\u0644",
-              "\u0648\u0628", "\u0648\u0628\u0627\u0644", "\u0648\u0644", "\u0648\u0644\u0644")
 RELEVANCE_MAX_DEPTH = 10_000
 # Weight of an exact-form match next to the stemmed one: the form the researcher
 # typed ranks a little above its other inflections.
@@ -140,71 +135,36 @@ class Plan:
         return CoordinatedOr(queries)
 
 
-class _Compiler:
+class _Compiler(QueryCompiler):
+    """Compile the syntax tree into Whoosh queries (archive.search.compiling does the walk)."""
+
     def __init__(self, snapshot, plan):
+        super().__init__(plan)
         self.snapshot = snapshot
-        self.plan = plan
 
-    def compile(self, node):
-        if node is None:
-            return None
-        if isinstance(node, ql.Word):
-            return self.word(node)
-        if isinstance(node, ql.Phrase):
-            return self.phrase(node)
-        if isinstance(node, ql.Must):
-            return self.compile(node.child)
-        if isinstance(node, ql.Not):
-            child = self.compile_silently(node.child)
-            return wq.Not(child) if child is not None else None
-        children = [child for child in (self.compile(c) for c in node.children) if child is not None]
-        if not children:
-            return None
-        if len(children) == 1:
-            return children[0]
-        return wq.Or(children) if node.op == "or" else wq.And(children)
+    def terms(self, text, exact):
+        return analyzers().terms(text, exact)
 
-    def compile_silently(self, node):
-        """Compile without highlighting (what is excluded is not marked)."""
-        saved = self.plan.highlighter
-        self.plan.highlighter = Highlighter()
-        try:
-            return self.compile(node)
-        finally:
-            self.plan.highlighter = saved
+    def source_names(self):
+        return _source_terms()
 
-    def source(self, text):
-        """Match the sources whose name holds every word of ``text`` (all forms) or whose slug is ``text``."""
-        terms = set(analyzers().terms(text, False))
-        slugs = [slug for slug, name_terms in _source_terms().items() if terms and terms <= name_terms]
-        slugs += [slug for slug in _source_terms() if slug == text and slug not in slugs]
+    def source_clause(self, slugs):
         if not slugs:
             return wq.NullQuery
         return wq.Or([wq.Term("source", slug) for slug in slugs])
 
-    def word(self, node):
-        if node.field == "source":
-            return self.source(node.text)
-        if node.prefix:
-            return self.prefix(node)
-        terms = analyzers().terms(node.text, node.exact)
-        if not terms:
-            self.plan.ignored.append(node.text)
-            return None
-        if len(terms) > 1:
-            return self.phrase(ql.Phrase(node.text, node.field, node.exact))
-        if node.exact:
-            return self.exact_term(terms[0], node.field)
-        return self.stem_term(terms[0], node.field, node.text)
+    def negate(self, clause):
+        return wq.Not(clause)
 
-    def exact_term(self, form, field_name):
-        self.plan.highlighter.exacts.add(form)
+    def combine(self, op, clauses):
+        return wq.Or(clauses) if op == "or" else wq.And(clauses)
+
+    def exact_clause(self, form, field_name):
         if field_name == "title":
             return wq.Term("title_exact", form)
         return wq.Or([wq.Term("exact", form), wq.Term("title_exact", form)])
 
-    def stem_term(self, term, field_name, text):
-        self.plan.highlighter.stems.add(term)
+    def stem_clause(self, term, field_name, text):
         if field_name == "title":
             return wq.Term("title", term)
         alternatives = [wq.Term("text", term), wq.Term("title", term)]
@@ -212,20 +172,9 @@ class _Compiler:
             alternatives.append(wq.Term("exact", form, boost=EXACT_FORM_WEIGHT))
         return wq.Or(alternatives)
 
-    def prefix(self, node):
-        # A prefix is a beginning, not a word: one that is a stop word (أما*) still
-        # begins أمام and أماكن, so it is normalized and split but not stop-filtered.
-        forms = tokenize_terms(node.text)
-        if len(forms) != 1 or len(forms[0]) < PREFIX_MIN_CHARS:
-            self.plan.notices.append(
-                _("A prefix search needs at least %(n)d letters: “%(word)s*”.") % {"n": PREFIX_MIN_CHARS, "word": node.text}
-            )
-            return self.word(ql.Word(node.text, node.field, node.exact, prefix=False))
-        stem = forms[0]
+    def prefix_clause(self, node, prefixes, fieldname):
         reader = self.snapshot.searcher.reader()
-        fieldname = "title_exact" if node.field == "title" else "exact"
         expansions = []
-        prefixes = tuple(clitic + stem for clitic in PROCLITICS)
         for prefix in prefixes:
             for term in reader.expand_prefix(fieldname, prefix):
                 expansions.append(term.decode("utf-8") if isinstance(term, bytes) else term)
@@ -238,7 +187,6 @@ class _Compiler:
                 )
                 expansions = expansions[:PREFIX_MAX_TERMS]
                 break
-        self.plan.highlighter.prefixes = (*self.plan.highlighter.prefixes, *prefixes)
         if not expansions:
             return wq.NullQuery
         return wq.Or([wq.Term(fieldname, term) for term in expansions])

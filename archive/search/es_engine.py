@@ -31,14 +31,13 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from archive.analysis.analyzers import analyze_terms
-from archive.analysis.tokenize import tokenize_terms
 from archive.search import query as ql
-from archive.search.engine import EXACT_FORM_WEIGHT, PROCLITICS, STRICT_WORDS, all_words_notice, fill_plan
+from archive.search.compiling import QueryCompiler
+from archive.search.engine import EXACT_FORM_WEIGHT, STRICT_WORDS, all_words_notice, fill_plan
 from archive.search.highlight import Highlighter
 from archive.search.ranking import COORDINATION_BONUS, clause_weight
 from archive.search.types import FacetValue, HighlightedArticle, SearchPage, TimelineBucket
 
-PREFIX_MIN_CHARS = 2
 RELEVANCE_MAX_DEPTH = 10_000
 TITLE_BOOST = 2.0
 # Added to the score of articles holding every word of a long keyword query, so that they come first.
@@ -169,78 +168,39 @@ def _all(clauses):
     return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
 
 
-class Compiler:
-    def __init__(self, plan):
-        self.plan = plan
+class Compiler(QueryCompiler):
+    """Compile the syntax tree into the query DSL (archive.search.compiling does the walk)."""
 
-    def compile(self, node):
-        if node is None:
-            return None
-        if isinstance(node, ql.Word):
-            return self.word(node)
-        if isinstance(node, ql.Phrase):
-            return self.phrase(node)
-        if isinstance(node, ql.Must):
-            return self.compile(node.child)
-        if isinstance(node, ql.Not):
-            child = self.compile_silently(node.child)
-            return {"bool": {"must_not": [child]}} if child is not None else None
-        children = [self.compile(child) for child in node.children]
-        return _any(children) if node.op == "or" else _all(children)
+    def terms(self, text, exact):
+        return terms(text, exact)
 
-    def compile_silently(self, node):
-        saved = self.plan.highlighter
-        self.plan.highlighter = Highlighter()
-        try:
-            return self.compile(node)
-        finally:
-            self.plan.highlighter = saved
+    def source_names(self):
+        return _source_terms()
 
-    def source(self, text):
-        """Match the sources whose name holds every word of ``text`` (all forms) or whose slug is ``text``."""
-        wanted = set(terms(text))
-        names = _source_terms()
-        slugs = [slug for slug, name_terms in names.items() if wanted and wanted <= name_terms]
-        slugs += [slug for slug in names if slug == text and slug not in slugs]
+    def source_clause(self, slugs):
         # No such source: a clause that matches nothing (as Whoosh's NullQuery).
         return {"terms": {"source": slugs}}
 
-    def word(self, node):
-        if node.field == "source":
-            return self.source(node.text)
-        if node.prefix:
-            return self.prefix(node)
-        found = terms(node.text, node.exact)
-        if not found:
-            self.plan.ignored.append(node.text)
-            return None
-        if len(found) > 1:
-            return self.phrase(ql.Phrase(node.text, node.field, node.exact))
-        term = found[0]
-        if node.exact:
-            self.plan.highlighter.exacts.add(term)
-            if node.field == "title":
-                return _term("title_exact", term, TITLE_BOOST)
-            return _any([_term("exact", term), _term("title_exact", term, TITLE_BOOST)])
-        self.plan.highlighter.stems.add(term)
-        if node.field == "title":
+    def negate(self, clause):
+        return {"bool": {"must_not": [clause]}}
+
+    def combine(self, op, clauses):
+        return _any(clauses) if op == "or" else _all(clauses)
+
+    def exact_clause(self, form, field_name):
+        if field_name == "title":
+            return _term("title_exact", form, TITLE_BOOST)
+        return _any([_term("exact", form), _term("title_exact", form, TITLE_BOOST)])
+
+    def stem_clause(self, term, field_name, text):
+        if field_name == "title":
             return _term("title", term, TITLE_BOOST)
         alternatives = [_term("text", term), _term("title", term, TITLE_BOOST)]
-        alternatives += [_term("exact", form, EXACT_FORM_WEIGHT) for form in terms(node.text, True)]
+        alternatives += [_term("exact", form, EXACT_FORM_WEIGHT) for form in terms(text, True)]
         return _any(alternatives)
 
-    def prefix(self, node):
-        # As the Whoosh engine: a prefix that is a stop word (أما*) is still a prefix.
-        forms = tokenize_terms(node.text)
-        if len(forms) != 1 or len(forms[0]) < PREFIX_MIN_CHARS:
-            self.plan.notices.append(
-                _("A prefix search needs at least %(n)d letters: “%(word)s*”.") % {"n": PREFIX_MIN_CHARS, "word": node.text}
-            )
-            return self.word(ql.Word(node.text, node.field, node.exact, prefix=False))
-        prefixes = tuple(clitic + forms[0] for clitic in PROCLITICS)
-        self.plan.highlighter.prefixes = (*self.plan.highlighter.prefixes, *prefixes)
-        field = "title_exact" if node.field == "title" else "exact"
-        return _any([{"prefix": {field: {"value": prefix}}} for prefix in prefixes])
+    def prefix_clause(self, node, prefixes, fieldname):
+        return _any([{"prefix": {fieldname: {"value": prefix}}} for prefix in prefixes])
 
     def phrase(self, node):
         if node.field == "source":
