@@ -41,6 +41,7 @@ Nothing is lowercased here, and nothing outside these rules changes.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from pyarabic import araby
 
@@ -211,14 +212,17 @@ _EXPANDING = re.compile(
 )
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """Return the normalized text and the original index of each of its characters.
 
-    The offsets list has one entry per normalized character plus a final
+    The offsets sequence has one entry per normalized character plus a final
     sentinel equal to ``len(text)``, so ``offsets[end]`` bounds a span.
     """
     if HAMZA_ABOVE in text or _EXPANDING.search(text):
         return _normalize_with_offsets_by_character(text)
+    if not _DELETED_RUNS.search(text):
+        # Nothing deleted or expanded (most news text): each character stays in its place.
+        return normalize(text), range(len(text) + 1)
     # Every other rule maps one character to one or to none: the offsets are the
     # original indices minus the deleted runs, found at C speed.
     offsets = []

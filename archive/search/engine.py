@@ -600,15 +600,10 @@ def timeline(params, *, interval="year"):
     """Return hits and archive totals per year (or month) over the archive's whole span."""
     snapshot = backend().snapshot()
     matches = _matched(snapshot, _planned(snapshot, params), params)
-    dated = snapshot.live & (snapshot.year > 0)
-    if not dated.any():
+    periods = _periods(snapshot, interval)
+    if periods is None:
         return []
-    if interval == "month":
-        keys = snapshot.year * 12 + (snapshot.month - 1)
-    else:
-        keys = snapshot.year.copy()
-    first, last = int(keys[dated].min()), int(keys[dated].max())
-    totals = np.bincount(keys[dated] - first, minlength=last - first + 1)
+    dated, keys, first, last, totals = periods
     hits = np.bincount(keys[matches.final & dated] - first, minlength=last - first + 1)
     buckets = []
     for offset in range(last - first + 1):
@@ -616,6 +611,24 @@ def timeline(params, *, interval="year"):
         period = f"{key // 12:04d}-{key % 12 + 1:02d}" if interval == "month" else f"{key:04d}"
         buckets.append(TimelineBucket(period=period, hits=int(hits[offset]), total=int(totals[offset])))
     return buckets
+
+
+def _periods(snapshot, interval):
+    """Return (dated, period of each document, first, last, articles per period), or None.
+
+    The same for every search of an index generation: kept with it.
+    """
+    key = ("periods", interval)
+    if key not in snapshot.cache:
+        dated = snapshot.live & (snapshot.year > 0)
+        periods = None
+        if dated.any():
+            keys = snapshot.year * 12 + (snapshot.month - 1) if interval == "month" else snapshot.year.copy()
+            first, last = int(keys[dated].min()), int(keys[dated].max())
+            totals = np.bincount(keys[dated] - first, minlength=last - first + 1)
+            periods = (dated, keys, first, last, totals)
+        snapshot.cache[key] = periods
+    return snapshot.cache[key]
 
 
 def highlight_article(article, *, query, exact=False):

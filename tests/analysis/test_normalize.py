@@ -139,7 +139,8 @@ def test_hamza_on_the_line_stays():
 
 def test_empty_term():
     assert normalize("") == ""
-    assert normalize_with_offsets("") == ("", [0])
+    normalized, offsets = normalize_with_offsets("")
+    assert (normalized, list(offsets)) == ("", [0])
 
 
 @given(st.text(alphabet=st.sampled_from([chr(code) for code in TABLE] + list("ابتمن "))))
@@ -164,6 +165,13 @@ def test_offsets_point_to_the_original_characters():
     normalized, offsets = normalize_with_offsets(text)
     for index, char in enumerate(normalized):
         assert char in normalize(text[offsets[index]])
+
+
+@given(st.text(alphabet=st.sampled_from([chr(code) for code in TABLE] + list("ابتمنوي \u0654"))))
+def test_offsets_follow_the_text_in_order(text):
+    normalized, offsets = normalize_with_offsets(text)
+    assert len(offsets) == len(normalized) + 1 and offsets[-1] == len(text)
+    assert all(offsets[index] <= offsets[index + 1] for index in range(len(normalized)))
 
 
 def test_offsets_of_a_ligature_repeat_its_index():
