@@ -3,7 +3,7 @@
 import datetime as dt
 import functools
 import math
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.http import QueryDict
@@ -153,8 +153,13 @@ def search_query(get):
     return query
 
 
-def _encode(query):
-    encoded = query.urlencode()
+def _params(query):
+    # A plain dict of lists: QueryDict.copy() deep-copies, and a page builds some thirty links.
+    return {key: list(values) for key, values in query.lists()}
+
+
+def _encode(params):
+    encoded = urlencode([(key, value) for key, values in params.items() for value in values])
     return f"?{encoded}" if encoded else "?"
 
 
@@ -164,44 +169,44 @@ def query_with(query, **changes):
 
     Changing anything but the page, the interval or the chart's scale goes back to page 1.
     """
-    query = query.copy()
+    params = _params(query)
     for key, value in changes.items():
         if value is None or value == "":
-            query.pop(key, None)
+            params.pop(key, None)
         else:
-            query[key] = str(value)
+            params[key] = [str(value)]
     if RESETS_PAGE.intersection(changes):
-        query.pop("page", None)
-    return _encode(query)
+        params.pop("page", None)
+    return _encode(params)
 
 
 @register.simple_tag
 def facet_toggle(query, name, value):
     """Return ``?…`` that adds the facet value to the search, or removes it when it is chosen."""
-    query = query.copy()
+    params = _params(query)
     value = str(value)
-    query.pop("page", None)
+    params.pop("page", None)
     if name == "source":
-        chosen = query.getlist("source")
-        query.setlist("source", [v for v in chosen if v != value] if value in chosen else [*chosen, value])
-    elif query.get(name) == value:
-        query.pop(name, None)
+        chosen = params.get("source", [])
+        params["source"] = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+    elif params.get(name, [None])[-1] == value:
+        params.pop(name, None)
         if name == "year":
-            query.pop("month", None)
+            params.pop("month", None)
     else:
-        query[name] = value
+        params[name] = [value]
         if name == "year":
-            query.pop("month", None)
-    return _encode(query)
+            params.pop("month", None)
+    return _encode(params)
 
 
 @register.simple_tag
 def query_without(query, *names):
     """Return ``?…`` without the named parameters (back to page 1)."""
-    query = query.copy()
+    params = _params(query)
     for name in (*names, "page"):
-        query.pop(name, None)
-    return _encode(query)
+        params.pop(name, None)
+    return _encode(params)
 
 
 def _nice_ceiling(value, *, whole=False):
