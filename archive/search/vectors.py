@@ -106,10 +106,8 @@ def _postings(snapshot, fieldname, text):
         if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
             # Block by block (whoosh3 codec): arrays of up to 128 postings at a time.
             while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(matcher._weights, dtype=np.float64))
+                ids.append(_block_ids(matcher) + offset)
+                weights.append(_block_weights(matcher))
                 matcher._next_block()
         else:
             found, found_weights = [], []
@@ -124,6 +122,31 @@ def _postings(snapshot, fieldname, text):
     ids, weights = np.concatenate(ids), np.concatenate(weights)
     live = snapshot.live[ids]
     return ids[live], weights[live]
+
+
+def _block_ids(matcher):
+    """Return the document numbers of the matcher's current block (whoosh3 codec).
+
+    The block stores the gaps between them; numpy adds them up (Whoosh's
+    ``delta_decode`` is a Python generator, half the cost of reading a posting list).
+    """
+    if matcher._data is None:
+        matcher._read_data()
+    gaps = matcher._data[0]
+    return np.cumsum(np.fromiter(gaps, dtype=np.int64, count=len(gaps)))
+
+
+def _block_weights(matcher):
+    """Return the weights of the matcher's current block, as Whoosh's ``_read_weights`` reads them."""
+    if matcher._data is None:
+        matcher._read_data()
+    weights = matcher._data[1]
+    if weights is None:
+        return np.ones(matcher._blocklength, dtype=np.float64)
+    if isinstance(weights, float):
+        # Whoosh keeps block weights in an array of 32-bit floats.
+        return np.full(matcher._blocklength, weights, dtype=np.float32).astype(np.float64)
+    return np.asarray(weights, dtype=np.float64)
 
 
 def _term(snapshot, q):
@@ -280,8 +303,7 @@ def _term_positions(snapshot, fieldname, text, candidates):
             if last >= local[at]:
                 end = int(np.searchsorted(local, last, side="right"))
                 wanted = local[at:end]
-                matcher._read_ids()
-                ids = np.asarray(matcher._ids, dtype=np.int64)
+                ids = _block_ids(matcher)
                 where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
                 found = ids[where] == wanted
                 if found.any():
