@@ -170,6 +170,9 @@ def main(argv=None):
         with urllib.request.urlopen(base + searches[0], timeout=120) as response:
             response.read()
         result["first_search_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        # The floor of Django + gunicorn on this machine in this run: a page of the same
+        # layout without search or database (the help page).
+        result["plain"] = run_wrk(base, ["/help/"], args.duration, args.connections, args.threads, workdir, "plain")
         result["search"] = run_wrk(base, searches, args.duration, args.connections, args.threads, workdir, "search")
         result["article"] = run_wrk(base, articles, args.duration, args.connections, args.threads, workdir, "article")
         workers = worker_pids(gunicorn.pid)

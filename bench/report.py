@@ -289,6 +289,13 @@ def _http_rows(label, http):
             f"{fmt(row['p50'])} | {fmt(row['p95'])} | {fmt(row['p99'])} | {row['errors_status']}/{row['errors_timeout']} | "
             f"{target} | {verdict(ok)} |"
         )
+    plain = http.get("plain", {})
+    if "p50" in plain:
+        rows.append(
+            f"| plain page `/help/` (no search, no database){', ' + label if label else ''} | {fmt(plain['requests'])} | "
+            f"{fmt(plain['requests_per_s'])} | {fmt(plain['p50'])} | {fmt(plain['p95'])} | {fmt(plain['p99'])} | "
+            f"{plain['errors_status']}/{plain['errors_timeout']} | floor | — |"
+        )
     workers = http.get("worker_vmhwm_mb") or []
     if workers:
         memory.append(
@@ -336,7 +343,9 @@ def section_http(results):
     lines += ["", "Peak RSS (VmHWM) per gunicorn worker (target ≤ 300 MB):", "", *memory, ""]
     lines += [
         "There is no tantivy or default-haystack counterpart of these two figures: neither has a results page; "
-        "their engine-only cost is in the search table above.",
+        "their engine-only cost is in the search table above. The plain page is the floor of Django and gunicorn "
+        "on this machine in the same run (the same layout, without search or database): the machine's speed "
+        "changes from run to run, so compare the pages with it.",
         "",
     ]
     return lines
