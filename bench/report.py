@@ -321,12 +321,13 @@ def section_http(results):
         "",
     ]
     if results.get("extra_http_rows"):
-        urls = (get(http, "search", "urls") or 0) + (get(http, "article", "urls") or 0)
         lines += [
             "With the page cache on, each worker renders a page's costly part (hits, facets, timeline; an "
             "article's related articles, neighbours and citations) once per index version and language, then "
-            f"serves it from memory: of the requests above, at most {http['workers']} workers × {fmt(urls)} URLs "
-            "computed their page. The rows with the cache off are the cost of pages never seen before.",
+            f"serves it from memory: of each page kind's requests, at most {http['workers']} workers × "
+            f"{fmt(get(http, 'search', 'urls'))} URLs computed their page, and those first renders (with the "
+            "requests queued behind them) make its p95. The rows with the cache off are the cost of pages never "
+            "seen before.",
             "",
         ]
     lines += [
