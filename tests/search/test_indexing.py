@@ -1,6 +1,7 @@
 """The index follows the database: saves, deletes, a busy index, drift and repair."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -121,16 +122,17 @@ def test_deleted_index_directory_is_rebuilt_by_one_command(search_index, setting
     assert found("القافلة") == ["idx-1"]
 
 
+def _import(tmp_path, prefix, title, body, count):
+    """Import ``count`` articles numbered ``prefix-0``… from a JSON Lines file."""
+    path = tmp_path / f"{prefix}.jsonl"
+    records = ({"external_id": f"{prefix}-{i}", "title": f"{title} رقم {i}", "body": body} for i in range(count))
+    path.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in records), encoding="utf-8")
+    call_command("import_articles", str(path), stdout=io.StringIO())
+
+
 def test_import_indexes_in_chunks(tmp_path, search_index):
     search_index()
-    path = tmp_path / "a.jsonl"
-    path.write_text(
-        "\n".join(
-            '{"external_id": "imp-%d", "title": "نخلة رقم %d", "body": "نص عن النخيل"}' % (i, i) for i in range(30)
-        ),
-        encoding="utf-8",
-    )
-    call_command("import_articles", str(path), stdout=io.StringIO())
+    _import(tmp_path, "imp", "نخلة", "نص عن النخيل", 30)
     assert article_search(params=SearchParams(q="النخيل")).count == 30
     assert PendingIndexUpdate.objects.count() == 0
     assert check_index()[0] == 0
@@ -178,14 +180,7 @@ def test_large_import_leaves_the_index_in_one_segment(tmp_path, search_index, mo
     monkeypatch.setattr(services, "INDEX_FLUSH_EVERY", 10)
     monkeypatch.setattr(indexing, "BATCH_SIZE", 10)
     monkeypatch.setattr(services, "INDEX_OPTIMIZE_AFTER", 20)
-    path = tmp_path / "a.jsonl"
-    path.write_text(
-        "\n".join(
-            '{"external_id": "big-%d", "title": "واحة رقم %d", "body": "نص عن الواحات"}' % (i, i) for i in range(45)
-        ),
-        encoding="utf-8",
-    )
-    call_command("import_articles", str(path), stdout=io.StringIO())
+    _import(tmp_path, "big", "واحة", "نص عن الواحات", 45)
     assert backend().segment_count() == 1
     assert article_search(params=SearchParams(q="الواحة")).count == 45
     assert check_index()[0] == 0

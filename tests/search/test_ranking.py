@@ -47,20 +47,21 @@ def _mosaic_articles():
     )
 
 
-def test_question_has_no_all_words_tier_a_common_missing_word_costs_little(search_index):
+@pytest.mark.parametrize(
+    "q, question, first",
+    [
+        # A question has no all-words tier: a common missing word costs little.
+        ("أين المدينة القديمة ذات الفسيفساء الرومانية؟", True, ["rare", "every"]),
+        # A long keyword query puts the articles holding every word first.
+        ("المدينة القديمة الفسيفساء الرومانية", False, ["every", "rare"]),
+    ],
+    ids=["question_has_no_all_words_tier", "keywords_put_every_word_first"],
+)
+def test_all_words_tier_only_for_keyword_queries(search_index, q, question, first):
     _mosaic_articles()
     search_index()
-    page = article_search(params=SearchParams(q="أين المدينة القديمة ذات الفسيفساء الرومانية؟"))
+    page = article_search(params=SearchParams(q=q))
     found = [hit.article.external_id for hit in page.hits]
     # Articles holding only the common word still come, after both.
-    assert found[:2] == ["rare", "every"] and len(found) == 10
-    assert all_words_notice(True, 4) in page.notice
-
-
-def test_long_keyword_query_puts_articles_holding_every_word_first(search_index):
-    _mosaic_articles()
-    search_index()
-    page = article_search(params=SearchParams(q="المدينة القديمة الفسيفساء الرومانية"))
-    found = [hit.article.external_id for hit in page.hits]
-    assert found[:2] == ["every", "rare"] and len(found) == 10
-    assert all_words_notice(False, 4) in page.notice
+    assert found[:2] == first and len(found) == 10
+    assert all_words_notice(question, 4) in page.notice
