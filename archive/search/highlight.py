@@ -9,9 +9,9 @@ exactly the word as it was written.
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from html import escape
 from typing import NamedTuple
 
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive.analysis.normalize import normalize, normalize_with_offsets
@@ -325,6 +325,8 @@ def _word_boundary(text, position, backwards):
 
 
 def _render(text, spans, left, right, numbering):
+    # The standard library's escape (what Django's wraps): the pieces are plain strings,
+    # and the whole is marked safe once by the caller.
     parts = []
     cursor = left
     for start, end in spans:
