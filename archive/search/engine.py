@@ -356,33 +356,31 @@ def match(snapshot, plan, params):
     return Matches(text, all_words, source, dates, year, month, required, words, relaxed and required < words)
 
 
+def _last(snapshot, slot, key, compute):
+    """Return ``compute()``, reused while ``key`` stays this thread's last in ``slot``.
+
+    A results page plans and matches the same search twice (its hits, then its
+    timeline); a prefix's expansion and the masks (a byte per article each) are what
+    cost, so only the last of each is kept.
+    """
+    kept = snapshot.cache.get(slot)
+    if kept is None or kept[0] != key:
+        kept = snapshot.cache[slot] = (key, compute())
+    return kept[1]
+
+
 def _planned(snapshot, params):
-    """Return the search's :class:`Plan`, reusing the last one planned in this thread.
-
-    A results page plans the same search twice (its hits, then its timeline), and a
-    prefix's expansion is the costly part of planning.
-    """
-    key = ("last plan", params.q, params.exact)
-    last = snapshot.cache.get(key[0])
-    if last is not None and last[0] == key:
-        return last[1]
-    plan = plan_query(params.q, exact=params.exact, snapshot=snapshot)
-    snapshot.cache[key[0]] = (key, plan)
-    return plan
+    """Return the search's :class:`Plan` (see _last)."""
+    return _last(
+        snapshot, "last plan", (params.q, params.exact),
+        lambda: plan_query(params.q, exact=params.exact, snapshot=snapshot),
+    )
 
 
-def _matched(snapshot, plan, params):
-    """Return the search's :class:`Matches`, reusing the last ones of this thread (see _planned).
-
-    Only the last is kept: the masks take a byte per article each.
-    """
-    key = ("last matches", plan, params.sources, params.date_from, params.date_to, params.year, params.month)
-    last = snapshot.cache.get(key[0])
-    if last is not None and last[0][1] is plan and last[0][2:] == key[2:]:
-        return last[1]
-    matches = match(snapshot, plan, params)
-    snapshot.cache[key[0]] = (key, matches)
-    return matches
+def _matched(snapshot, params):
+    """Return the search's :class:`Matches` (see _last)."""
+    key = (params.q, params.exact, params.sources, params.date_from, params.date_to, params.year, params.month)
+    return _last(snapshot, "last matches", key, lambda: match(snapshot, _planned(snapshot, params), params))
 
 
 def index_version():
@@ -519,7 +517,7 @@ def search(params):
             params=params,
             error=_("The query holds no word that can be searched (only very common words or symbols)."),
         )
-    matches = _matched(snapshot, plan, params)
+    matches = _matched(snapshot, params)
     final = matches.final
     count = int(final.sum())
     start = (params.page - 1) * params.page_size
@@ -593,13 +591,13 @@ def snippet_maker(params):
 def count(params):
     """Return the number of articles the search finds."""
     snapshot = backend().snapshot()
-    return int(_matched(snapshot, _planned(snapshot, params), params).final.sum())
+    return int(_matched(snapshot, params).final.sum())
 
 
 def timeline(params, *, interval="year"):
     """Return hits and archive totals per year (or month) over the archive's whole span."""
     snapshot = backend().snapshot()
-    matches = _matched(snapshot, _planned(snapshot, params), params)
+    matches = _matched(snapshot, params)
     periods = _periods(snapshot, interval)
     if periods is None:
         return []

@@ -103,7 +103,7 @@ def _postings(snapshot, fieldname, text):
             matcher = leaf.postings(fieldname, text)
         except TermNotFound:
             continue
-        if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        if _in_blocks(matcher):
             # Block by block (whoosh3 codec): arrays of up to 128 postings at a time.
             while matcher.is_active():
                 ids.append(_block_ids(matcher) + offset)
@@ -124,11 +124,16 @@ def _postings(snapshot, fieldname, text):
     return ids[live], weights[live]
 
 
+def _in_blocks(matcher):
+    """Tell whether the matcher reads whoosh3 posting blocks (a rare term's few postings are inline)."""
+    return hasattr(matcher, "_read_data") and hasattr(matcher, "_next_block")
+
+
 def _block_ids(matcher):
     """Return the document numbers of the matcher's current block (whoosh3 codec).
 
-    The block stores the gaps between them; numpy adds them up (Whoosh's
-    ``delta_decode`` is a Python generator, half the cost of reading a posting list).
+    The block stores the gaps between them; numpy adds them up rather than Whoosh's
+    ``delta_decode``, a Python generator.
     """
     if matcher._data is None:
         matcher._read_data()
@@ -288,7 +293,7 @@ def _term_positions(snapshot, fieldname, text, candidates):
             matcher = leaf.postings(fieldname, text)
         except TermNotFound:
             continue
-        if not hasattr(matcher, "_read_ids"):
+        if not _in_blocks(matcher):
             # Postings kept inline in the term's record (a rare term): one by one.
             wanted = set(local.tolist())
             while matcher.is_active():

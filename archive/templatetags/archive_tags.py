@@ -108,24 +108,24 @@ def article_dates(article, with_time=False):
         return format_html('<span class="date date--undated">{}</span>', _("undated"))
     time = published_time(article) if with_time else ""
     day = _as_date(article.published)
-    if time:
-        machine = timezone.localtime(article.published).isoformat()
-        shown = format_html("{}{}", gregorian_date(day), _(", %(time)s UTC") % {"time": time})
-        return format_html('<span class="date"><time datetime="{}">{}</time>{}</span>', machine, shown, _hijri_html(day))
-    return _day_html(day, translation.get_language())
+    if not time:
+        return _day_html(day, translation.get_language())
+    shown = format_html("{}{}", gregorian_date(day), _(", %(time)s UTC") % {"time": time})
+    return _dates_html(timezone.localtime(article.published).isoformat(), shown, day)
 
 
 @functools.lru_cache(maxsize=4096)
 def _day_html(day, language):
     # Kept per day and language: the two calendars' names cost more than the rest of a hit.
-    return format_html(
-        '<span class="date"><time datetime="{}">{}</time>{}</span>', day.isoformat(), gregorian_date(day), _hijri_html(day)
-    )
+    return _dates_html(day.isoformat(), gregorian_date(day), day)
 
 
-def _hijri_html(day):
+def _dates_html(machine, shown, day):
     hijri = hijri_date(day)
-    return format_html(' <span class="date__hijri">({})</span>', hijri) if hijri else ""
+    return format_html(
+        '<span class="date"><time datetime="{}">{}</time>{}</span>', machine, shown,
+        format_html(' <span class="date__hijri">({})</span>', hijri) if hijri else "",
+    )
 
 
 @register.filter
