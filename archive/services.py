@@ -23,8 +23,9 @@ CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged"
 # Records are read in chunks so that the existing hashes of a chunk come from one query.
 CHUNK_SIZE = 500
 # Queued index updates are applied every so many changed articles: each application is
-# one Whoosh commit (a new segment), so fewer, larger commits index much faster.
-INDEX_FLUSH_EVERY = 5000
+# one index commit (a new segment), so fewer, larger commits index much faster, and the
+# writer keeps a commit's postings in memory (indexing.COMMIT_SIZE says how much).
+INDEX_FLUSH_EVERY = 200_000
 # After an import that changed at least this many articles, the index is merged into one
 # segment: smaller on disk and faster to search than the segments the flushes left.
 INDEX_OPTIMIZE_AFTER = 20000

@@ -47,43 +47,15 @@ class ArabicStemmingAnalyzer(CompositeAnalyzer):
         )
 
     def _index_tokens(self, value, positions, start_pos, kwargs):
-        # One cache lookup per word: each match of the tokenizer's pattern maps
-        # straight to its indexed term ("" for a stop word or a lone waw).
-        matches = TERM_PATTERN.findall(normalize(value))
-        cache = self.__dict__.setdefault("_index_cache", {})
-        terms = [cache.get(match) for match in matches]
-        if None in terms:
-            terms = [
-                self._index_term(cache, match) if term is None else term
-                for term, match in zip(terms, matches)
-            ]
-        # Like the stop filter: the first kept word keeps its tokenizer position
-        # (stop words before it count, lone waws do not); the rest follow it.
-        first = 0
-        for match, term in zip(matches, terms):
-            if term:
-                break
-            first += bool(match_term(match))
+        first, terms = indexed_terms(value, stops=self.items[1].stops, stemmed=True)
         token = Token(positions, False, **kwargs)
         pos = start_pos + first
         for term in terms:
-            if term:
-                token.text = term
-                token.pos = pos
-                pos += 1
-                yield token
+            token.text = term
+            token.pos = pos
+            pos += 1
+            yield token
 
-    def _index_term(self, cache, match):
-        if len(cache) >= _INDEX_CACHE_SIZE:
-            cache.clear()
-        term = match_term(match)
-        cache[match] = "" if not term or term in self.items[1].stops else stem(term)
-        return cache[match]
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_index_cache", None)
-        return state
 
 
 def ArabicAnalyzer(stoplist=STOP_WORDS):
@@ -105,6 +77,68 @@ def ArabicExactAnalyzer(stoplist=STOP_WORDS):
     help none of them and would make up about a third of its postings.
     """
     return CompositeAnalyzer(ArabicTokenizer(), ArabicStopFilter(stoplist))
+
+
+def fused_chain(analyzer):
+    """Return indexed_terms' arguments that reproduce the analyzer, or None if it is another chain.
+
+    The analyzer may be one unpickled from an index's schema: its class and
+    filters are checked, not its identity.
+    """
+    items = getattr(analyzer, "items", None)
+    if not items or type(items[0]) is not ArabicTokenizer or len(items) not in (2, 3):
+        return None
+    stop = items[1]
+    if type(stop) is not ArabicStopFilter or not stop.renumber:
+        return None
+    if len(items) == 3 and type(items[2]) is not ArabicStemFilter:
+        return None
+    return {"stops": stop.stops, "stemmed": len(items) == 3}
+
+
+# Per chain, each match of the tokenizer's pattern -> its indexed term ("" for none).
+_term_caches = {}
+
+
+def indexed_terms(value, *, stops, stemmed):
+    """Return (first position, terms) that the tokenizer-stop[-stem] chain indexes for value.
+
+    One cache lookup per word does what the chain's generators do, with the
+    same result: the terms in order, the n-th at position first + n.
+    """
+    key = (stemmed, stops)
+    cache = _term_caches.get(key)
+    if cache is None:
+        cache = _term_caches[key] = {}
+    matches = TERM_PATTERN.findall(normalize(value))
+    get = cache.get
+    terms = [get(match) for match in matches]
+    if None in terms:
+        if len(cache) >= _INDEX_CACHE_SIZE:
+            cache.clear()
+        terms = [
+            _index_term(cache, match, stops, stemmed) if term is None else term
+            for term, match in zip(terms, matches)
+        ]
+    # Like the stop filter: the first kept word keeps its tokenizer position
+    # (stop words before it count, lone waws do not); the rest follow it.
+    first = 0
+    for match, term in zip(matches, terms):
+        if term:
+            break
+        first += bool(match_term(match))
+    if "" in terms:
+        terms = [term for term in terms if term]
+    return first, terms
+
+
+def _index_term(cache, match, stops, stemmed):
+    term = match_term(match)
+    if not term or term in stops:
+        cache[match] = ""
+    else:
+        cache[match] = stem(term) if stemmed else term
+    return cache[match]
 
 
 _analyzers = {}

@@ -5,7 +5,9 @@ It differs from haystack's own Whoosh backend where the archive needs it to:
 * the schema follows the fields' declared analyzers and stores no text (the
   database is the source of truth; the index holds only what search needs);
 * writers wait for the index lock for a bounded time and then fail loudly, so
-  the caller can keep the update queued instead of spinning or dropping it;
+  the caller can keep the update queued instead of spinning or dropping it, and
+  build their segments with numpy (archive.search.writer: the same files, in a
+  fraction of the time);
 * each process keeps one searcher and the per-document columns that filters,
   facets and sorting need, and refreshes them only when the index has changed.
 """
@@ -29,6 +31,7 @@ from whoosh.util import now
 from archive.search.fields import AnalyzedField, KeywordField, SortableIntegerField
 from archive.search.ranking import SafePositions
 from archive.search.vectors import VectorCache
+from archive.search.writer import ArchiveSegmentWriter
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +93,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.index = self.index.refresh()
         timeout = settings.ARCHIVE_INDEX_LOCK_TIMEOUT
         try:
-            return self.index.writer(timeout=timeout, delay=0.05, limitmb=settings.ARCHIVE_INDEX_WRITER_MB, **kwargs)
+            return ArchiveSegmentWriter(
+                self.index, timeout=timeout, delay=0.05, limitmb=settings.ARCHIVE_INDEX_WRITER_MB, **kwargs
+            )
         except whoosh_index.LockError as exc:
             raise IndexBusy(f"the search index stayed locked for {timeout} s") from exc
 
@@ -147,16 +152,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """Update some documents and remove others in one commit.
 
         ``changes``, when given, is called once the writer holds the index lock and
-        returns ``(update, remove)``: what is written is then read under the lock.
+        returns an iterable of ``(update, remove)`` batches: what is written is then
+        read under the lock, a batch at a time, and committed once.  The documents
+        must be distinct across batches (Whoosh's update_document does not see
+        documents added earlier by the same writer).
         """
         with self.writing() as writer:
-            if changes is not None:
-                update, remove = changes()
-            documents = list(self.prepare_documents(index, update))
-            for identifier in remove:
-                writer.delete_by_term(ID, identifier)
-            for doc in documents:
-                writer.update_document(**doc)
+            batches = changes() if changes is not None else [(update, remove)]
+            for batch_update, batch_remove in batches:
+                for identifier in batch_remove:
+                    writer.delete_by_term(ID, identifier)
+                for doc in self.prepare_documents(index, batch_update):
+                    writer.update_document(**doc)
 
     def changed(self):
         """Make the next search in this process look for the new index generation."""

@@ -145,21 +145,27 @@ class ArchiveElasticsearchBackend(Elasticsearch7SearchBackend):
         final["_id"] = final[ID]
         return final
 
-    def write_changes(self, index, *, update=(), remove=()):
-        """Index some articles and delete others in one bulk request (archive.search.indexing)."""
+    def write_changes(self, index, *, update=(), remove=(), changes=None):
+        """Index some articles and delete others, a bulk request per batch (archive.search.indexing).
+
+        ``changes``, when given, is called first and returns an iterable of
+        ``(update, remove)`` batches, as for the Whoosh backend.
+        """
         from elasticsearch.helpers import bulk
 
         if not self.setup_complete:
             self.setup()
-        actions = [{"_op_type": "delete", "_id": identifier} for identifier in remove]
-        for obj in update:
-            try:
-                actions.append(self.prepare_document(index, obj))
-            except SkipDocument:
-                continue
-        if actions:
-            # A delete of a document that is not there is not an error here.
-            bulk(self.conn, actions, index=self.index_name, raise_on_error=False, refresh=True)
+        batches = changes() if changes is not None else [(update, remove)]
+        for batch_update, batch_remove in batches:
+            actions = [{"_op_type": "delete", "_id": identifier} for identifier in batch_remove]
+            for obj in batch_update:
+                try:
+                    actions.append(self.prepare_document(index, obj))
+                except SkipDocument:
+                    continue
+            if actions:
+                # A delete of a document that is not there is not an error here.
+                bulk(self.conn, actions, index=self.index_name, raise_on_error=False, refresh=True)
 
     def changed(self):
         """Nothing is cached per process: the cluster's refresh makes changes visible."""
