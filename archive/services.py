@@ -210,11 +210,14 @@ def article_import(
     display_names=None,
     on_outcome=None,
     update_index=True,
+    index_alongside=False,
 ):
     """Import every record under ``paths``; return an :class:`ImportReport`.
 
     ``source`` and ``published`` (a ``(datetime, precision)`` pair) fill records that
-    lack them.  A bad record is reported with its file and line and skipped.
+    lack them.  A bad record is reported with its file and line and skipped.  With
+    ``index_alongside``, a large import is indexed by a helper process while it runs
+    (archive.search.alongside).
     """
     from archive.search.indexing import index_deferred, index_suspended
 
@@ -222,11 +225,18 @@ def article_import(
     # Article saves queue their index updates (durably, in their own transaction);
     # the queue is applied once per chunk, with one index writer.
     with (index_deferred() if update_index else index_suspended()):
-        return _article_import(paths, source, published, dry_run, limits, display_names, on_outcome, update_index)
+        return _article_import(
+            paths, source, published, dry_run, limits, display_names, on_outcome, update_index, index_alongside
+        )
 
 
-def _article_import(paths, source, published, dry_run, limits, display_names, on_outcome, update_index):
+def _article_import(
+    paths, source, published, dry_run, limits, display_names, on_outcome, update_index, index_alongside
+):
+    from archive.search.alongside import IndexAlongside
+
     report = ImportReport()
+    alongside = IndexAlongside() if index_alongside and update_index and not dry_run else None
     sources = _SourceCache()
     display_names = display_names or {}
     unflushed = 0
@@ -283,9 +293,14 @@ def _article_import(paths, source, published, dry_run, limits, display_names, on
             _notify(on_outcome, outcome)
         unflushed += len(chunk_changed)
         changed += len(chunk_changed)
-        if update_index and unflushed >= INDEX_FLUSH_EVERY and not dry_run:
+        if alongside is not None and chunk_changed:
+            alongside.more(len(chunk_changed))
+        if update_index and unflushed >= INDEX_FLUSH_EVERY and not dry_run and not (alongside and alongside.running):
             search_flush_index()
             unflushed = 0
+    if alongside is not None:
+        alongside.finish()
+    # Whatever is still queued (all of it when no helper ran or it failed) is applied here.
     if update_index and unflushed and not dry_run:
         search_flush_index()
     if update_index and changed >= INDEX_OPTIMIZE_AFTER and not dry_run:

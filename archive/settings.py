@@ -221,6 +221,9 @@ HAYSTACK_BATCH_SIZE = 5000
 # How long a writer waits for the index lock before leaving its update queued.
 ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT") or 20)
 ARCHIVE_INDEX_WRITER_MB = env_int("ARCHIVE_INDEX_WRITER_MB", 256)
+# import_articles indexes in a helper process (a second core) once this many articles
+# have changed; 0 keeps all indexing in the importing process.
+ARCHIVE_INDEX_ALONGSIDE_AFTER = env_int("ARCHIVE_INDEX_ALONGSIDE_AFTER", 1000)
 # Per-process memory for posting lists and scores kept between searches.
 ARCHIVE_SEARCH_CACHE_MB = env_int("ARCHIVE_SEARCH_CACHE_MB", 64)
 

@@ -108,6 +108,63 @@ def index_flush_pending(*, limit=None):
             return applied
 
 
+def index_follow(*, wait):
+    """Apply queued updates as they arrive until ``wait()`` says the queue is complete.
+
+    ``wait`` blocks until more updates are queued and returns True once no more
+    will come.  One writer is held throughout (committed every COMMIT_SIZE
+    articles); the rows applied are deleted after their commit.  An article queued
+    again after this writer added it is applied once more after the commit (a
+    writer cannot replace a document it added itself).  Returns how many rows were
+    applied.
+    """
+    from haystack.constants import ID
+
+    search_backend = backend()
+    index = article_index()
+    last_row = 0
+    applied = 0
+    finished = False
+    while True:
+        rows_done = []
+        again = set()
+        full = False
+        with search_backend.writing() as writer:
+            added = set()
+            while not full:
+                rows = list(
+                    PendingIndexUpdate.objects.filter(id__gt=last_row)
+                    .order_by("id")
+                    .values_list("id", "article_id")[:BATCH_SIZE]
+                )
+                if not rows:
+                    if finished:
+                        break
+                    finished = wait()
+                    continue
+                last_row = rows[-1][0]
+                rows_done.extend(row for row, _article in rows)
+                ids = sorted({article_id for _row, article_id in rows})
+                again.update(i for i in ids if i in added)
+                fresh = [i for i in ids if i not in added]
+                articles = list(index.index_queryset().filter(pk__in=fresh))
+                present = {article.pk for article in articles}
+                for article_id in fresh:
+                    if article_id not in present:
+                        writer.delete_by_term(ID, identifier(article_id))
+                for doc in search_backend.prepare_documents(index, articles):
+                    writer.update_document(**doc)
+                added.update(fresh)
+                full = len(added) >= COMMIT_SIZE
+        for offset in range(0, len(rows_done), BATCH_SIZE):
+            PendingIndexUpdate.objects.filter(id__in=rows_done[offset : offset + BATCH_SIZE]).delete()
+        applied += len(rows_done)
+        if again:
+            index_apply(article_ids=again)
+        if not full:
+            return applied
+
+
 def index_flush_pending_quietly():
     """Flush pending updates after a commit; leave them queued if the index is busy."""
     try:

@@ -26,14 +26,16 @@ news articles.
 """
 
 import struct
+import zlib
 from array import array
 from hashlib import md5
+from pickle import dumps
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filetables import md5_hash
 from whoosh.formats import Frequency, Positions
-from whoosh.system import emptybytes, pack_ushort
+from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -48,7 +50,10 @@ _UNSET = object()
 # W3TermInfo's layout; terms of at most _SHORT postings keep them in the term table.
 _TERM_INFO = struct.Struct("!BfIBBfII")
 _SHORT = 8
+_FLAG_OFFSET = 0
 _FLAG_INLINE_COMPACT = 2
+_BLOCK = 128
+_COMPRESSION = 3
 _FLAG_INLINE_COMPACT_SHORT = 3
 _PERIOD = ord(".")
 _STOP = -1
@@ -378,6 +383,17 @@ class ArchiveSegmentWriter(SegmentWriter):
         doc_list = docs.tolist()
         weight_list = weights.tolist()
         end_list = ends.tolist()
+        start_list = (ends - np.diff(ends, prepend=0)).tolist()
+        # Each posting's document number minus the previous one in its block (blocks of
+        # _BLOCK postings from the start of each term; a block's first counts from 0).
+        sizes = np.diff(np.concatenate((term_starts, [len(terms)])))
+        in_term = np.arange(len(terms)) - np.repeat(term_starts, sizes)
+        gaps = docs.astype(np.int64)
+        gaps[1:] -= docs[:-1]
+        heads = in_term % _BLOCK == 0
+        gaps[heads] = docs[heads]
+        gap_list = gaps.tolist()
+        empty_values = bool(np.any(np.diff(ends, prepend=0) == 0))
         if lengths is not None:
             posting_lengths = lengths[docs].tolist()
         else:
@@ -386,6 +402,12 @@ class ArchiveSegmentWriter(SegmentWriter):
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(fieldname, self.schema[fieldname])
         prefix = pack_ushort(fieldwriter._fieldid)
+        postings_format = fieldwriter._fieldobj.format
+        fixed = postings_format.fixed_value_size()
+        # Whoosh's codec defaults: blocks of 128 postings, zlib level 3, nothing inlined
+        # beyond the short forms.  Other settings take Whoosh's own block writer.
+        codec = self.codec
+        plain_blocks = (codec._blocklimit, codec._compression, codec._inlinelimit) == (_BLOCK, _COMPRESSION, 1)
         rows = []
         add_row = rows.append
         for number, start, stop in zip(numbers, term_starts, term_ends):
@@ -398,17 +420,20 @@ class ArchiveSegmentWriter(SegmentWriter):
                 info = _short_term_info(ids, block_weights, term_lengths, blob[begin : value_ends[-1]], value_ends, begin)
                 add_row((prefix + keys[number], info))
                 continue
-            # As W3FieldWriter.start_term and finish_term, but the row joins the others.
-            postwriter = fieldwriter._postwriter
-            postwriter.start_postings(postwriter_format(fieldwriter), W3TermInfo())
-            _write_blocks(postwriter, ids, block_weights, term_lengths, blob, value_ends, begin)
-            add_row((prefix + keys[number], postwriter.finish_postings().to_bytes()))
+            if plain_blocks:
+                info = _long_term(
+                    fieldwriter._postfile, ids, gap_list[start:stop], block_weights, term_lengths,
+                    blob, start_list[start:stop], value_ends, fixed, empty_values,
+                )
+            else:
+                # As W3FieldWriter.start_term and finish_term, but the row joins the others.
+                postwriter = fieldwriter._postwriter
+                postwriter.start_postings(postings_format, W3TermInfo())
+                _write_blocks(postwriter, ids, block_weights, term_lengths, blob, value_ends, begin)
+                info = postwriter.finish_postings().to_bytes()
+            add_row((prefix + keys[number], info))
         _add_rows(fieldwriter._tindex, rows)
         fieldwriter.finish_field()
-
-
-def postwriter_format(fieldwriter):
-    return fieldwriter._fieldobj.format
 
 
 _ROW_LENGTHS = struct.Struct("!ii")
@@ -460,6 +485,57 @@ def _short_term_info(ids, weights, lengths, values, ends, begin):
     )
     sizes = [ends[0] - begin] + [ends[i] - ends[i - 1] for i in range(1, count)]
     return head + struct.pack(f"!B{count}I{count}f{count}H", count, *ids, *weights, *sizes) + values
+
+
+def _long_term(postfile, ids, gaps, weights, lengths, blob, starts, ends, fixed, empty_values):
+    """Write a term's posting blocks as W3PostingsWriter does; return its term table row."""
+    start_offset = postfile.tell()
+    parts = [WHOOSH3_HEADER_MAGIC]
+    total = len(ids)
+    weight_sum = 0.0
+    minlength = _UNSET
+    maxlength = 0
+    maxweight = 0
+    for start in range(0, total, _BLOCK):
+        stop = min(start + _BLOCK, total)
+        block_ids = ids[start:stop]
+        block_weights = weights[start:stop]
+        first = block_weights[0]
+        if first == 1.0 and block_weights.count(1.0) == len(block_weights):
+            mini_weights = None
+        elif block_weights.count(first) == len(block_weights):
+            mini_weights = first
+        else:
+            mini_weights = tuple(block_weights)
+        if fixed is None:
+            mini_values = tuple([blob[a:b] for a, b in zip(starts[start:stop], ends[start:stop])])
+            if empty_values:
+                # add_posting keeps only non-empty values; the archive's formats never give one.
+                mini_values = tuple(value for value in mini_values if value)
+        elif fixed == 0:
+            mini_values = None
+        else:
+            mini_values = blob[starts[start] : ends[stop - 1]]
+        data = zlib.compress(dumps((tuple(gaps[start:stop]), mini_weights, mini_values)), _COMPRESSION)
+        low, high = _length_range(lengths[start:stop] if lengths is not None else None)
+        block_max_weight = max(max(block_weights), 0)
+        info = dumps((len(block_ids), block_ids[-1], block_max_weight, _COMPRESSION, length_to_byte(low), length_to_byte(high)))
+        size = len(info) + len(data)
+        parts.append(pack_int(-size if stop == total else size))
+        parts.append(info)
+        parts.append(data)
+        # As W3TermInfo.add_block.
+        weight_sum += sum(block_weights)
+        minlength = low if minlength is _UNSET or minlength is None else min(minlength, low)
+        maxlength = max(maxlength, high)
+        maxweight = max(maxweight, block_max_weight)
+    written = emptybytes.join(parts)
+    postfile.write(written)
+    head = _TERM_INFO.pack(
+        _FLAG_OFFSET, weight_sum, total, 0 if minlength is None else length_to_byte(minlength),
+        length_to_byte(maxlength), maxweight, ids[0], ids[-1],
+    )
+    return head + pack_long(start_offset) + pack_int(len(written))
 
 
 def _write_blocks(postwriter, ids, weights, lengths, blob, ends, begin):

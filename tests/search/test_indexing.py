@@ -184,3 +184,35 @@ def test_large_import_leaves_the_index_in_one_segment(tmp_path, search_index, mo
     assert backend().segment_count() == 1
     assert article_search(params=SearchParams(q="الواحة")).count == 45
     assert check_index()[0] == 0
+
+
+def test_following_the_queue_indexes_each_change_once_and_empties_it(search_index):
+    from archive.search.indexing import index_deferred, index_follow
+
+    search_index()
+    with index_deferred():
+        first = make_article("f-1", title="قافلة الجمال تعبر الصحراء")
+        second = make_article("f-2", title="سفينة تعبر البحر")
+    calls = []
+
+    def wait():
+        # While the writer works, the "import" changes an article it already wrote,
+        # adds one and deletes one: each must end up in the index as in the database.
+        calls.append(len(calls))
+        with index_deferred():
+            if len(calls) == 1:
+                first.title = "طائرة تعبر السماء"
+                first.save()
+                make_article("f-3", title="قطار يعبر السهول")
+                return False
+            second.delete()
+        return True
+
+    applied = index_follow(wait=wait)
+    assert applied == PendingIndexUpdate.objects.count() + applied  # nothing left queued
+    assert PendingIndexUpdate.objects.count() == 0
+    assert found("الطائرة") == ["f-1"]
+    assert found("القافلة") == []
+    assert found("القطار") == ["f-3"]
+    assert found("السفينة") == []
+    assert check_index()[0] == 0

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             on_outcome=show,
             update_index=not options["no_index"],
+            index_alongside=True,
         )
         elapsed = time.monotonic() - started
         total = report.created + report.updated + report.unchanged
