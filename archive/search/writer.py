@@ -25,14 +25,16 @@ Memory until the commit: about 4 bytes a word of text, some 200 MB for 100,000
 news articles.
 """
 
+import os
+import pickle
 import struct
+import tempfile
 import zlib
 from array import array
 from hashlib import md5
-from pickle import dumps
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.filetables import md5_hash
 from whoosh.formats import Frequency, Positions
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
@@ -134,6 +136,9 @@ class _FieldPostings:
         self.extra_docs.append(docnum)
         self.extra_weights.append(weight)
         self.extra_values.append(value)
+
+    def word_count(self):
+        return sum(self.counts) + len(self.extra_docs)
 
     def term_bytes(self):
         return [key.encode("utf-8") if isinstance(key, str) else key for key in self.keys]
@@ -347,14 +352,43 @@ class ArchiveSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
+        codec = self.codec
+        if (codec._blocklimit, codec._compression, codec._inlinelimit) != (_BLOCK, _COMPRESSION, 1):
+            raise ValueError("this writer writes Whoosh's W3 codec with its default settings only")
+        if self.fieldwriter._tindex.hashfn is not md5_hash:
+            raise ValueError("the term table must use Whoosh's md5 hash")
+        reader = self.per_document_reader() if codec.length_stats else None
         try:
-            for fieldname in sorted(self._fields):
-                lengths = self._lengths(reader, fieldname)
-                self._write_field(fieldname, self._fields[fieldname], lengths)
+            names = sorted(self._fields)
+            lengths = {name: self._lengths(reader, name) for name in names}
         finally:
             if reader is not None:
                 reader.close()
+        # On a large segment the largest field is encoded by a forked copy of this
+        # process, on another core, while this one encodes the rest.
+        forked = None
+        words = {name: self._fields[name].word_count() for name in names}
+        if names and sum(words.values()) >= PARALLEL_WORDS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+            largest = max(names, key=words.__getitem__)
+            forked = _Forked(lambda: self._encode_field(largest, lengths[largest]))
+        encoded = {}
+        try:
+            if forked is not None:
+                # Everything else first, so that both processes work at once.
+                for name in names:
+                    if name != largest:
+                        encoded[name] = self._encode_field(name, lengths[name])
+                encoded[largest] = forked.result()
+                forked = None
+                if encoded[largest] is None:  # the child failed: do it here
+                    encoded[largest] = self._encode_field(largest, lengths[largest])
+        finally:
+            if forked is not None:
+                forked.result()
+        for name in names:
+            field = encoded.pop(name) if name in encoded else self._encode_field(name, lengths[name])
+            if field is not None:
+                self._emit_field(name, *field)
         self._fields = {}
         self.fieldwriter.close()
 
@@ -364,76 +398,135 @@ class ArchiveSegmentWriter(SegmentWriter):
         dfl = reader.doc_field_length
         return np.array([dfl(docnum, fieldname) or 0 for docnum in range(self.docnum)], dtype=np.int64)
 
-    def _write_field(self, fieldname, postings, lengths):
-        if self.fieldwriter._tindex.hashfn is not md5_hash:
-            raise ValueError("the term table must use Whoosh's md5 hash")
+    def _encode_field(self, fieldname, lengths):
+        """Return (rows, postings bytes) of a field, or None if it has no postings.
+
+        A row is (term, info) for a term kept in the term table, or (term, info head,
+        offset of its postings in the bytes, their length) for one with blocks.
+        """
+        postings = self._fields[fieldname]
         keys = postings.term_bytes()
         if not keys:
-            return
+            return None
         order = sorted(range(len(keys)), key=keys.__getitem__)
         ranks = np.empty(len(keys), dtype=np.int64)
         ranks[order] = np.arange(len(keys))
         terms, docs, weights, ends, blob = postings.postings(ranks)
         if not len(terms):
-            return
+            return None
         bounds = np.flatnonzero(np.diff(ranks[terms])) + 1
-        term_starts = np.concatenate(([0], bounds)).tolist()
-        term_ends = np.concatenate((bounds, [len(terms)])).tolist()
-        numbers = terms[term_starts].tolist() if term_starts else []
-        doc_list = docs.tolist()
-        weight_list = weights.tolist()
-        end_list = ends.tolist()
-        start_list = (ends - np.diff(ends, prepend=0)).tolist()
+        term_starts = np.concatenate(([0], bounds))
+        term_ends = np.concatenate((bounds, [len(terms)]))
+        starts = ends - np.diff(ends, prepend=0)
         # Each posting's document number minus the previous one in its block (blocks of
         # _BLOCK postings from the start of each term; a block's first counts from 0).
-        sizes = np.diff(np.concatenate((term_starts, [len(terms)])))
-        in_term = np.arange(len(terms)) - np.repeat(term_starts, sizes)
+        in_term = np.arange(len(terms)) - np.repeat(term_starts, term_ends - term_starts)
         gaps = docs.astype(np.int64)
         gaps[1:] -= docs[:-1]
         heads = in_term % _BLOCK == 0
         gaps[heads] = docs[heads]
-        gap_list = gaps.tolist()
-        empty_values = bool(np.any(np.diff(ends, prepend=0) == 0))
-        if lengths is not None:
-            posting_lengths = lengths[docs].tolist()
-        else:
-            posting_lengths = None
+        del in_term, heads
+        empty_values = bool(np.any(ends == starts))
+        posting_lengths = lengths[docs] if lengths is not None else None
+        fixed = self.schema[fieldname].format.fixed_value_size()
 
+        rows = []
+        add_row = rows.append
+        parts = []
+        offset = 0
+        # Python lists a slice of terms at a time: whole-field lists would cost gigabytes.
+        for first_term, last_term in _slices(term_ends, _SLICE_POSTINGS):
+            low = int(term_starts[first_term])
+            high = int(term_ends[last_term - 1])
+            doc_list = docs[low:high].tolist()
+            weight_list = weights[low:high].tolist()
+            end_list = ends[low:high].tolist()
+            start_list = starts[low:high].tolist()
+            gap_list = gaps[low:high].tolist()
+            length_list = posting_lengths[low:high].tolist() if posting_lengths is not None else None
+            numbers = terms[term_starts[first_term:last_term]].tolist()
+            for number, start, stop in zip(
+                numbers, (term_starts[first_term:last_term] - low).tolist(), (term_ends[first_term:last_term] - low).tolist()
+            ):
+                ids = doc_list[start:stop]
+                block_weights = weight_list[start:stop]
+                term_lengths = length_list[start:stop] if length_list is not None else None
+                if stop - start <= _SHORT:
+                    begin = start_list[start]
+                    value_ends = end_list[start:stop]
+                    add_row((keys[number], _short_term_info(ids, block_weights, term_lengths, blob[begin : value_ends[-1]], value_ends, begin)))
+                    continue
+                head, written = _long_term(
+                    ids, gap_list[start:stop], block_weights, term_lengths,
+                    blob, start_list[start:stop], end_list[start:stop], fixed, empty_values,
+                )
+                parts.append(written)
+                add_row((keys[number], head, offset, len(written)))
+                offset += len(written)
+        return rows, emptybytes.join(parts)
+
+    def _emit_field(self, fieldname, rows, postings_bytes):
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(fieldname, self.schema[fieldname])
         prefix = pack_ushort(fieldwriter._fieldid)
-        postings_format = fieldwriter._fieldobj.format
-        fixed = postings_format.fixed_value_size()
-        # Whoosh's codec defaults: blocks of 128 postings, zlib level 3, nothing inlined
-        # beyond the short forms.  Other settings take Whoosh's own block writer.
-        codec = self.codec
-        plain_blocks = (codec._blocklimit, codec._compression, codec._inlinelimit) == (_BLOCK, _COMPRESSION, 1)
-        rows = []
-        add_row = rows.append
-        for number, start, stop in zip(numbers, term_starts, term_ends):
-            ids = doc_list[start:stop]
-            block_weights = weight_list[start:stop]
-            begin = end_list[start - 1] if start else 0
-            value_ends = end_list[start:stop]
-            term_lengths = posting_lengths[start:stop] if posting_lengths is not None else None
-            if stop - start <= _SHORT:
-                info = _short_term_info(ids, block_weights, term_lengths, blob[begin : value_ends[-1]], value_ends, begin)
-                add_row((prefix + keys[number], info))
-                continue
-            if plain_blocks:
-                info = _long_term(
-                    fieldwriter._postfile, ids, gap_list[start:stop], block_weights, term_lengths,
-                    blob, start_list[start:stop], value_ends, fixed, empty_values,
-                )
+        base = fieldwriter._postfile.tell()
+        fieldwriter._postfile.write(postings_bytes)
+        table_rows = []
+        for row in rows:
+            if len(row) == 2:
+                table_rows.append((prefix + row[0], row[1]))
             else:
-                # As W3FieldWriter.start_term and finish_term, but the row joins the others.
-                postwriter = fieldwriter._postwriter
-                postwriter.start_postings(postings_format, W3TermInfo())
-                _write_blocks(postwriter, ids, block_weights, term_lengths, blob, value_ends, begin)
-                info = postwriter.finish_postings().to_bytes()
-            add_row((prefix + keys[number], info))
-        _add_rows(fieldwriter._tindex, rows)
+                key, head, offset, length = row
+                table_rows.append((prefix + key, head + pack_long(base + offset) + pack_int(length)))
+        _add_rows(fieldwriter._tindex, table_rows)
         fieldwriter.finish_field()
+
+
+# Segments of at least this many words encode their largest field in a forked process.
+PARALLEL_WORDS = 2_000_000
+# Postings turned into Python lists at a time while a field is encoded.
+_SLICE_POSTINGS = 1_000_000
+
+
+def _slices(term_ends, size):
+    """Yield (first, last) term index ranges covering about ``size`` postings each."""
+    first = 0
+    count = len(term_ends)
+    while first < count:
+        base = int(term_ends[first - 1]) if first else 0
+        last = int(np.searchsorted(term_ends, base + size, side="right"))
+        last = max(last, first + 1)
+        yield first, min(last, count)
+        first = last
+
+
+class _Forked:
+    """Run a function in a forked copy of this process; hand back its pickled result."""
+
+    def __init__(self, work):
+        handle, self.path = tempfile.mkstemp(prefix="archive-field-", suffix=".pickle")
+        os.close(handle)
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: compute, write, leave without any cleanup of the parent's
+            code = 1
+            try:
+                result = work()
+                with open(self.path, "wb") as out:
+                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+
+    def result(self):
+        """Return the function's result, or None if the child failed."""
+        try:
+            _pid, status = os.waitpid(self.pid, 0)
+            if status != 0:
+                return None
+            with open(self.path, "rb") as source:
+                return pickle.load(source)
+        finally:
+            os.unlink(self.path)
 
 
 _ROW_LENGTHS = struct.Struct("!ii")
@@ -487,9 +580,8 @@ def _short_term_info(ids, weights, lengths, values, ends, begin):
     return head + struct.pack(f"!B{count}I{count}f{count}H", count, *ids, *weights, *sizes) + values
 
 
-def _long_term(postfile, ids, gaps, weights, lengths, blob, starts, ends, fixed, empty_values):
-    """Write a term's posting blocks as W3PostingsWriter does; return its term table row."""
-    start_offset = postfile.tell()
+def _long_term(ids, gaps, weights, lengths, blob, starts, ends, fixed, empty_values):
+    """Return a term's term-table row head and its posting blocks, as W3PostingsWriter writes them."""
     parts = [WHOOSH3_HEADER_MAGIC]
     total = len(ids)
     weight_sum = 0.0
@@ -516,10 +608,10 @@ def _long_term(postfile, ids, gaps, weights, lengths, blob, starts, ends, fixed,
             mini_values = None
         else:
             mini_values = blob[starts[start] : ends[stop - 1]]
-        data = zlib.compress(dumps((tuple(gaps[start:stop]), mini_weights, mini_values)), _COMPRESSION)
+        data = zlib.compress(pickle.dumps((tuple(gaps[start:stop]), mini_weights, mini_values)), _COMPRESSION)
         low, high = _length_range(lengths[start:stop] if lengths is not None else None)
         block_max_weight = max(max(block_weights), 0)
-        info = dumps((len(block_ids), block_ids[-1], block_max_weight, _COMPRESSION, length_to_byte(low), length_to_byte(high)))
+        info = pickle.dumps((len(block_ids), block_ids[-1], block_max_weight, _COMPRESSION, length_to_byte(low), length_to_byte(high)))
         size = len(info) + len(data)
         parts.append(pack_int(-size if stop == total else size))
         parts.append(info)
@@ -529,37 +621,11 @@ def _long_term(postfile, ids, gaps, weights, lengths, blob, starts, ends, fixed,
         minlength = low if minlength is _UNSET or minlength is None else min(minlength, low)
         maxlength = max(maxlength, high)
         maxweight = max(maxweight, block_max_weight)
-    written = emptybytes.join(parts)
-    postfile.write(written)
     head = _TERM_INFO.pack(
         _FLAG_OFFSET, weight_sum, total, 0 if minlength is None else length_to_byte(minlength),
         length_to_byte(maxlength), maxweight, ids[0], ids[-1],
     )
-    return head + pack_long(start_offset) + pack_int(len(written))
-
-
-def _write_blocks(postwriter, ids, weights, lengths, blob, ends, begin):
-    """Fill the posting writer's block buffers as add_posting would, a block at a time."""
-    limit = postwriter._blocklimit
-    total = len(ids)
-    for start in range(0, total, limit):
-        if start:
-            postwriter._write_block()
-        stop = min(start + limit, total)
-        block_weights = weights[start:stop]
-        values = []
-        previous = ends[start - 1] if start else begin
-        for end in ends[start:stop]:
-            values.append(blob[previous:end])
-            previous = end
-        postwriter._ids = array("I", ids[start:stop])
-        postwriter._weights = array("f", block_weights)
-        # add_posting keeps only non-empty values; the archive's formats never give one.
-        postwriter._values = [value for value in values if value]
-        postwriter._maxweight = max(max(block_weights), 0)
-        postwriter._minlength, postwriter._maxlength = _length_range(
-            lengths[start:stop] if lengths is not None else None
-        )
+    return head, emptybytes.join(parts)
 
 
 __all__ = ["ArchiveSegmentWriter"]

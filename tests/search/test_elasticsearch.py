@@ -165,6 +165,20 @@ def test_write_changes_updates_and_deletes_in_one_request(es_backend, seed_artic
     assert bulk.call_args.kwargs["refresh"] is True
 
 
+def test_index_apply_sends_one_bulk_request_per_batch(es_backend, seed_article, monkeypatch):
+    from archive.search import indexing
+
+    es_backend.setup_complete = True
+    es_backend.conn = mock.MagicMock()
+    monkeypatch.setattr(indexing, "backend", lambda: es_backend)
+    with mock.patch("elasticsearch.helpers.bulk") as bulk:
+        indexing.index_apply(article_ids=[seed_article.pk, 999_999])
+    actions = bulk.call_args.args[1]
+    assert actions[0] == {"_op_type": "delete", "_id": "archive.article.999999"}
+    assert actions[1]["_id"] == f"archive.article.{seed_article.pk}"
+    assert bulk.call_count == 1
+
+
 # --- compiled queries ---------------------------------------------------------------------
 
 

@@ -109,7 +109,16 @@ def _contents(ix):
         }
 
 
-def test_one_segment_is_byte_for_byte_whoosh_s(tmp_path):
+@pytest.mark.parametrize("forked", [False, True], ids=["one-process", "largest-field-forked"])
+def test_one_segment_is_byte_for_byte_whoosh_s(tmp_path, monkeypatch, forked):
+    from archive.search import writer
+
+    monkeypatch.setattr(writer, "PARALLEL_WORDS", 0 if forked else 10**12)
+    # Small slices: a field is listed in several slices, as large ones are.
+    monkeypatch.setattr(writer, "_SLICE_POSTINGS", 500)
+    handed_back = []
+    result = writer._Forked.result
+    monkeypatch.setattr(writer._Forked, "result", lambda self: handed_back.append(result(self)) or handed_back[-1])
     documents = _documents()
     (tmp_path / "whoosh").mkdir()
     (tmp_path / "archive").mkdir()
@@ -120,6 +129,8 @@ def test_one_segment_is_byte_for_byte_whoosh_s(tmp_path):
     assert set(archive_files) == set(whoosh_files)
     for kind in whoosh_files:
         assert archive_files[kind] == whoosh_files[kind], kind
+    # With the fork, the largest field really came from the child (None: it failed).
+    assert [item is not None for item in handed_back] == ([True] if forked else [])
 
 
 def test_merges_updates_and_deletions_read_back_as_whoosh_s(tmp_path):
