@@ -100,6 +100,35 @@ def fused_chain(analyzer):
 _term_caches = {}
 
 
+class _StopWord:
+    """What the chain makes of a stop word: no term, but it takes a position."""
+
+    __slots__ = ()
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "STOP_WORD"
+
+
+STOP_WORD = _StopWord()
+
+
+def chain_term(match, *, stops, stemmed):
+    """Return what the tokenizer-stop[-stem] chain makes of one match of TERM_PATTERN.
+
+    The indexed term; STOP_WORD for a stop word (no term, one position); "" for a
+    match that is no term (a lone waw: no position either).
+    """
+    term = match_term(match)
+    if not term:
+        return ""
+    if term in stops:
+        return STOP_WORD
+    return stem(term) if stemmed else term
+
+
 def indexed_terms(value, *, stops, stemmed):
     """Return (first position, terms) that the tokenizer-stop[-stem] chain indexes for value.
 
@@ -116,29 +145,17 @@ def indexed_terms(value, *, stops, stemmed):
     if None in terms:
         if len(cache) >= _INDEX_CACHE_SIZE:
             cache.clear()
-        terms = [
-            _index_term(cache, match, stops, stemmed) if term is None else term
-            for term, match in zip(terms, matches)
-        ]
+        for index, term in enumerate(terms):
+            if term is None:
+                term = terms[index] = cache[matches[index]] = chain_term(matches[index], stops=stops, stemmed=stemmed)
     # Like the stop filter: the first kept word keeps its tokenizer position
     # (stop words before it count, lone waws do not); the rest follow it.
     first = 0
-    for match, term in zip(matches, terms):
+    for term in terms:
         if term:
             break
-        first += bool(match_term(match))
-    if "" in terms:
-        terms = [term for term in terms if term]
-    return first, terms
-
-
-def _index_term(cache, match, stops, stemmed):
-    term = match_term(match)
-    if not term or term in stops:
-        cache[match] = ""
-    else:
-        cache[match] = stem(term) if stemmed else term
-    return cache[match]
+        first += term is STOP_WORD
+    return first, [term for term in terms if term]
 
 
 _analyzers = {}

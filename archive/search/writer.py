@@ -3,26 +3,29 @@
 Whoosh's own ``SegmentWriter`` sends every posting through an external sorting
 pool (a tuple per posting, sorted, written to temporary runs and merged back),
 then looks up each posting's document length in a column while writing it.  For
-the archive's fields that is most of the indexing time.
+the archive's fields that was most of the indexing time.
 
-This writer writes the same files in the same format — an index it writes is
-read by Whoosh's own readers and its term and posting files are byte for byte
-those ``SegmentWriter`` writes (tests/search/test_writer.py) — but:
+This writer writes the same files in the same format — its term and posting
+files are byte for byte those ``SegmentWriter`` writes (tests/search/test_writer.py),
+so any Whoosh reads them — but:
 
-* a text field analyzed by one of the archive's chains is analyzed by
-  ``indexed_terms`` (one cache lookup per word) and kept as one small integer
-  per word; a document costs a few list operations;
-* at the commit, each field's words are sorted by (term, document, position)
-  in one numpy sort, and frequencies, weights and the encoded positions of all
+* a text field analyzed by one of the archive's chains (``fused_chain``) keeps
+  each word as a small integer, one cache lookup per word; the stemmed and exact
+  fields split the same text once;
+* at the commit, each field's words are sorted by (term, document, position) in
+  one numpy sort, and frequencies, weights and the encoded positions of all
   postings are computed array-wide;
-* terms of up to eight postings (most terms) are written straight into the
-  term table; longer ones go through Whoosh's own block writer.
+* terms of up to eight postings (most terms) go straight into the term table;
+  longer ones are written block by block without Whoosh's per-posting writer;
+* on a large segment, the field with the most words is encoded by a forked copy
+  of the process, on the other core, while this one encodes the rest.
 
-Every other field (identifiers, numbers) and the postings of segments merged
-into this one take Whoosh's per-posting path into the same arrays.  Deletions,
-stored fields, columns, merging policy and the table of contents are Whoosh's.
-Memory until the commit: about 4 bytes a word of text, some 200 MB for 100,000
-news articles.
+Other fields (identifiers, numbers) and the postings of segments merged into
+this one take Whoosh's per-posting path into the same arrays.  Deletions, stored
+fields, columns, the merge policy and the table of contents are Whoosh's.
+Memory until the commit: about 4 bytes a word of text plus the per-word caches
+(about 1 GB for 120,000 news articles), and at the commit a copy of the field
+being encoded by each process.
 """
 
 import os
@@ -41,10 +44,9 @@ from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from archive.analysis.analyzers import fused_chain
+from archive.analysis.analyzers import STOP_WORD, chain_term, fused_chain
 from archive.analysis.normalize import normalize
-from archive.analysis.stem import stem
-from archive.analysis.tokenize import TERM_PATTERN, match_term
+from archive.analysis.tokenize import TERM_PATTERN
 from archive.search.ranking import SafePositions
 
 _UNSET = object()
@@ -109,18 +111,12 @@ class _FieldPostings:
         words = found[kept]
         if not len(words):
             return 0, words
-        # Like the stop filter: the first kept word keeps its tokenizer position
-        # (stop words before it count, lone waws do not); the rest follow it.
+        # As indexed_terms: the first kept word's position counts the stop words before it.
         return int(np.count_nonzero(found[: int(kept.argmax())] == _STOP)), words
 
     def _code(self, match):
-        term = match_term(match)
-        if not term:
-            code = _NOT_A_TERM
-        elif term in self.chain["stops"]:
-            code = _STOP
-        else:
-            code = self.number(stem(term) if self.chain["stemmed"] else term)
+        term = chain_term(match, **self.chain)
+        code = self.number(term) if term else (_STOP if term is STOP_WORD else _NOT_A_TERM)
         self.codes[match] = code
         return code
 
@@ -182,8 +178,10 @@ class _FieldPostings:
         # Each word's position: its index within its document plus the document's first position.
         starts = np.cumsum(counts) - counts
         positions = np.arange(len(words), dtype=np.int64) - np.repeat(starts - np.frombuffer(self.firsts, dtype=np.int32), counts)
+        positions = positions.astype(np.int32)
         # Words are in document and position order: a stable sort by term keeps it within each term.
         order = np.argsort(ranks[words], kind="stable")
+        self.words = []  # the concatenated copy is all that is needed now
         words = words[order]
         word_docs = word_docs[order]
         positions = positions[order]
@@ -409,8 +407,8 @@ class ArchiveSegmentWriter(SegmentWriter):
         if not keys:
             return None
         order = sorted(range(len(keys)), key=keys.__getitem__)
-        ranks = np.empty(len(keys), dtype=np.int64)
-        ranks[order] = np.arange(len(keys))
+        ranks = np.empty(len(keys), dtype=np.int32)
+        ranks[order] = np.arange(len(keys), dtype=np.int32)
         terms, docs, weights, ends, blob = postings.postings(ranks)
         if not len(terms):
             return None
