@@ -51,15 +51,17 @@ from archive.search.ranking import SafePositions
 
 _UNSET = object()
 
-# W3TermInfo's layout; terms of at most _SHORT postings keep them in the term table.
+# W3TermInfo's layout and flags; terms of at most _SHORT postings keep them in the term table.
 _TERM_INFO = struct.Struct("!BfIBBfII")
-_SHORT = 8
 _FLAG_OFFSET = 0
 _FLAG_INLINE_COMPACT = 2
+_FLAG_INLINE_COMPACT_SHORT = 3
+_SHORT = 8
+# W3Codec's defaults: postings per block, zlib level.
 _BLOCK = 128
 _COMPRESSION = 3
-_FLAG_INLINE_COMPACT_SHORT = 3
 _PERIOD = ord(".")
+# Codes of matches that are not terms (term numbers are 0 and up).
 _STOP = -1
 _NOT_A_TERM = -2
 
