@@ -219,24 +219,27 @@ def article_import(
     ``index_alongside``, a large import is indexed by a helper process while it runs
     (archive.search.alongside).
     """
+    from archive.search.alongside import IndexAlongside
     from archive.search.indexing import index_deferred, index_suspended
 
     limits = limits or Limits.from_settings()
-    # Article saves queue their index updates (durably, in their own transaction);
-    # the queue is applied once per chunk, with one index writer.
-    with (index_deferred() if update_index else index_suspended()):
-        return _article_import(
-            paths, source, published, dry_run, limits, display_names, on_outcome, update_index, index_alongside
-        )
-
-
-def _article_import(
-    paths, source, published, dry_run, limits, display_names, on_outcome, update_index, index_alongside
-):
-    from archive.search.alongside import IndexAlongside
-
-    report = ImportReport()
     alongside = IndexAlongside() if index_alongside and update_index and not dry_run else None
+    # Article saves queue their index updates (durably, in their own transaction); the
+    # queue is applied by the helper process as the import goes, or with one index
+    # writer every INDEX_FLUSH_EVERY changes and at the end.
+    with (index_deferred() if update_index else index_suspended()):
+        try:
+            return _article_import(
+                paths, source, published, dry_run, limits, display_names, on_outcome, update_index, alongside
+            )
+        finally:
+            if alongside is not None and alongside.running:
+                # The import stopped half-way: the helper commits what it has applied.
+                alongside.finish()
+
+
+def _article_import(paths, source, published, dry_run, limits, display_names, on_outcome, update_index, alongside):
+    report = ImportReport()
     sources = _SourceCache()
     display_names = display_names or {}
     unflushed = 0
