@@ -29,25 +29,19 @@ class ArabicStemmingAnalyzer(CompositeAnalyzer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  no_morph=False, **kwargs):
-        if chars or keeporiginal or not removestops or not tokenize or no_morph or not self._fused():
+        chain = None
+        if not (chars or keeporiginal or not removestops or not tokenize or no_morph):
+            chain = fused_chain(self)
+        if chain is None:
             return super().__call__(
                 value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                 removestops=removestops, start_pos=start_pos, start_char=start_char,
                 tokenize=tokenize, no_morph=no_morph, **kwargs,
             )
-        return self._index_tokens(value, positions, start_pos, kwargs)
+        return self._index_tokens(value, positions, start_pos, kwargs, chain)
 
-    def _fused(self):
-        return (
-            len(self.items) == 3
-            and type(self.items[0]) is ArabicTokenizer
-            and type(self.items[1]) is ArabicStopFilter
-            and self.items[1].renumber
-            and type(self.items[2]) is ArabicStemFilter
-        )
-
-    def _index_tokens(self, value, positions, start_pos, kwargs):
-        first, terms = indexed_terms(value, stops=self.items[1].stops, stemmed=True)
+    def _index_tokens(self, value, positions, start_pos, kwargs, chain):
+        first, terms = indexed_terms(value, **chain)
         token = Token(positions, False, **kwargs)
         pos = start_pos + first
         for term in terms:
