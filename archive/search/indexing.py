@@ -79,12 +79,16 @@ def index_apply(*, article_ids):
         # Read the articles only once this writer holds the index lock: a writer that
         # waited for it must not write what it read before another worker's newer save.
         for offset in range(0, len(ids), BATCH_SIZE):
-            chunk = ids[offset : offset + BATCH_SIZE]
-            articles = list(index.index_queryset().filter(pk__in=chunk))
-            present = {article.pk for article in articles}
-            yield articles, [identifier(i) for i in chunk if i not in present]
+            yield _read_changes(index, ids[offset : offset + BATCH_SIZE])
 
     backend().write_changes(index, changes=read_changes)
+
+
+def _read_changes(index, ids):
+    """Return (articles to index, identifiers to remove) for these article ids."""
+    articles = list(index.index_queryset().filter(pk__in=ids))
+    present = {article.pk for article in articles}
+    return articles, [identifier(i) for i in ids if i not in present]
 
 
 def index_flush_pending(*, limit=None):
@@ -112,56 +116,48 @@ def index_follow(*, wait):
     """Apply queued updates as they arrive until ``wait()`` says the queue is complete.
 
     ``wait`` blocks until more updates are queued and returns True once no more
-    will come.  One writer is held throughout (committed every COMMIT_SIZE
+    will come.  One index writer is held throughout (committed every COMMIT_SIZE
     articles); the rows applied are deleted after their commit.  An article queued
     again after this writer added it is applied once more after the commit (a
     writer cannot replace a document it added itself).  Returns how many rows were
     applied.
     """
-    from haystack.constants import ID
-
-    search_backend = backend()
     index = article_index()
-    last_row = 0
+    state = {"last_row": 0, "finished": False}
     applied = 0
-    finished = False
     while True:
         rows_done = []
         again = set()
-        full = False
-        with search_backend.writing() as writer:
-            added = set()
-            while not full:
+        added = set()
+
+        def arriving():
+            # Batches for one commit, read as the queue fills (under the writer's lock).
+            while len(added) < COMMIT_SIZE:
                 rows = list(
-                    PendingIndexUpdate.objects.filter(id__gt=last_row)
+                    PendingIndexUpdate.objects.filter(id__gt=state["last_row"])
                     .order_by("id")
                     .values_list("id", "article_id")[:BATCH_SIZE]
                 )
                 if not rows:
-                    if finished:
-                        break
-                    finished = wait()
+                    if state["finished"]:
+                        return
+                    state["finished"] = wait()
                     continue
-                last_row = rows[-1][0]
+                state["last_row"] = rows[-1][0]
                 rows_done.extend(row for row, _article in rows)
                 ids = sorted({article_id for _row, article_id in rows})
                 again.update(i for i in ids if i in added)
                 fresh = [i for i in ids if i not in added]
-                articles = list(index.index_queryset().filter(pk__in=fresh))
-                present = {article.pk for article in articles}
-                for article_id in fresh:
-                    if article_id not in present:
-                        writer.delete_by_term(ID, identifier(article_id))
-                for doc in search_backend.prepare_documents(index, articles):
-                    writer.update_document(**doc)
                 added.update(fresh)
-                full = len(added) >= COMMIT_SIZE
+                yield _read_changes(index, fresh)
+
+        backend().write_changes(index, changes=arriving)
         for offset in range(0, len(rows_done), BATCH_SIZE):
             PendingIndexUpdate.objects.filter(id__in=rows_done[offset : offset + BATCH_SIZE]).delete()
         applied += len(rows_done)
         if again:
             index_apply(article_ids=again)
-        if not full:
+        if len(added) < COMMIT_SIZE:
             return applied
 
 
