@@ -17,7 +17,9 @@ never reaching for the root, so a stem is the key of one family of forms.
    الفلسطينيين): pronouns هما كما ها هم هن كم, and نا unless after ا و ي
    (three letters must remain); the duals تان تين يان; ات (two letters
    remain, not from أوقات-like broken plurals; right after a pronoun only
-   its teh goes: حياتهم); ون ين وا (three remain); ه (two remain; not right
+   its teh goes: حياتهم); ون ين وا (three remain); the final و of a plural
+   before its noun, on participles and the faa'il pattern (مسؤولو, لاعبو;
+   four remain); ه (two remain; not right
    after a nisba yeh); ي and the accusative ا (three remain); and ت, which
    may leave two letters in front of a stripped suffix (حكومتها, لغتين) but
    must leave three when final (قالت), and then ends the stripping.  The
@@ -28,7 +30,7 @@ never reaching for the root, so a stem is the key of one family of forms.
    and stemming stops at the first form on the way that is listed.
 """
 
-from archive.analysis.normalize import ALEF, normalize
+from archive.analysis.normalize import ALEF, WAW, YEH, normalize
 
 _ARTICLE_PREFIXES = (
     "وبال", "وكال", "فبال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال",
@@ -48,8 +50,10 @@ _FEMININE_PLURAL = "ات"
 _PLURALS = ("ون", "ين")
 _VERB_PLURAL = "وا"
 _HEH = "ه"
-_YEH = "ي"
+_YEH = YEH
+_MEEM = "\u0645"
 _TEH = "ت"
+_NOT_BEFORE_CONSTRUCT_WAW = (ALEF, _YEH, _HEH, _TEH)
 _PRONOUN_ENDINGS = frozenset(_PRONOUNS + (_OUR, _HEH))
 _BEFORE_TEH = _PRONOUN_ENDINGS | {_DUAL, *_PLURALS, _YEH, ALEF}
 _ARTICLE_PARTICLES = ("و", "ب", "ل")
@@ -165,6 +169,8 @@ def _strip_suffix(word, last):
         return word[:-2]
     if word.endswith(_VERB_PLURAL) and size >= 5:
         return word[:-2]
+    if not last and word.endswith(WAW) and _is_construct_plural(word):
+        return word[:-1]
     # Heh stands before a nisba yeh (ية), never after it (انتهي, فقهي).
     if word.endswith(_HEH) and size >= 3 and last != _YEH:
         return word[:-1]
@@ -177,6 +183,22 @@ def _strip_suffix(word, last):
     if word.endswith(_TEH) and size >= (3 if last in _BEFORE_TEH else 4) and not broken_plural:
         return word[:-1]
     return None
+
+
+def _is_construct_plural(word):
+    """Return whether a waw-final word reads as a sound plural before its noun (ون without nun)."""
+    # Participles (مسؤولو, موظفو, مقاتلو) and the faa'il pattern (لاعبو,
+    # ناخبو) carry most of these plurals in news.  Alef or yeh after the meem,
+    # or yeh before a faa'il's last letter, marks a foreign name instead
+    # (ماريو, ميلانو, فابيو); a remainder that would lose a suffix again is a
+    # name too (مورينيو, مورينو, سانتو, كاكاو); three letters are a root
+    # ending in waw (مدعو, نحو).
+    rest = word[:-1]
+    if len(word) < 5 or rest[-1] in _NOT_BEFORE_CONSTRUCT_WAW or rest.endswith(_PLURALS):
+        return False
+    if word[0] == _MEEM:
+        return word[1] not in (ALEF, _YEH)
+    return len(word) == 5 and word[1] == ALEF and word[3] != YEH
 
 
 def _suffix_forms(word):

@@ -178,3 +178,28 @@ def test_particles_go_before_quwwa(word):
 
 def test_listed_word_still_protected_from_a_particle_guess():
     assert stem(normalize("وحدة")) != stem(normalize("حدة"))
+
+
+@pytest.mark.parametrize(
+    "construct, plural",
+    [
+        ("مسؤولو", "المسؤولون"),
+        ("موظفو", "الموظفين"),
+        ("معلمو", "المعلمين"),
+        ("مستخدمو", "المستخدمون"),
+        ("ومواطنو", "المواطنين"),
+        ("لاعبو", "اللاعبين"),
+        ("ولاعبو", "لاعبون"),
+        ("ناخبو", "الناخبين"),
+        ("باحثو", "الباحثون"),
+    ],
+)
+def test_construct_plural_waw_meets_its_plural(construct, plural):
+    assert stem(normalize(construct)) == stem(normalize(plural))
+
+
+@pytest.mark.parametrize(
+    "word", ["ماريو", "ميلانو", "مورينيو", "مورينو", "فابيو", "سانتو", "كاكاو", "مدعو", "مترو", "يونيو", "نحو"]
+)
+def test_waw_final_names_and_roots_keep_their_waw(word):
+    assert stem(normalize(word)).endswith("و")
