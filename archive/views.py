@@ -2,7 +2,10 @@
 
 import csv
 import datetime as dt
-from functools import partial
+import hashlib
+import logging
+from functools import cache, partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -19,6 +22,8 @@ from archive import citations, selectors
 from archive.forms import SearchForm
 from archive.search.types import INTERVALS
 from archive.templatetags.archive_tags import search_query
+
+logger = logging.getLogger(__name__)
 
 LIST_PAGE_SIZE = 20
 
@@ -70,8 +75,45 @@ def _page_cache(request, *parts):
     version = selectors.index_version()
     if version is None:
         return "uncached", ""
-    key = [version, translation.get_language(), request.scheme, request.get_host(), *map(str, parts)]
+    key = [
+        version,
+        _code_version(),
+        translation.get_language(),
+        request.scheme,
+        request.get_host(),
+        *map(str, parts),
+    ]
     return "pages", "\n".join(key)
+
+
+@cache
+def _code_version():
+    """Return a digest of the code, templates, translations and static files behind a page (once per process)."""
+    # Kept pages outlive a restart (they are shared in the data directory): an upgrade
+    # that changes how a page is rendered must not serve pages rendered before it.
+    # Their content, not their dates: hosts running the same release share pages.
+    digest = hashlib.blake2b(digest_size=8)
+    for name in ("archive", "templates", "static"):
+        root = Path(settings.BASE_DIR) / name
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(f"{path.relative_to(root)}\n".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def worker_warm():
+    """Open the search index, run one search and compile the page templates."""
+    # Called once per worker before it takes requests (archive/wsgi.py), so that no
+    # visitor waits for the work a process does only once.
+    try:
+        for name in ("archive/search.html", "archive/article_detail.html", "archive/home.html"):
+            loader.get_template(name)
+        _code_version()
+        selectors.search_warm()
+    except Exception:
+        # A database or index that cannot be read yet is reported by the pages themselves.
+        logger.warning("the worker could not be warmed before its first request", exc_info=True)
 
 
 def home(request):

@@ -143,6 +143,10 @@ def main(argv=None):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     workdir = Path(tempfile.mkdtemp(prefix="archive-http-"))
+    # Kept pages outlive gunicorn (archive/settings.py): every run starts from none, so
+    # that each run measures the first renders too.
+    data_dir = Path(env.get("ARCHIVE_DATA_DIR") or REPO / "data")
+    shutil.rmtree(data_dir / "cache" / "pages", ignore_errors=True)
     log = open(workdir / "gunicorn.log", "w")
     gunicorn = subprocess.Popen(
         [

@@ -65,7 +65,7 @@ def staff_client(client, django_user_model):
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    """Start every test without the pages an earlier test rendered (the cache is per process)."""
+    """Start every test without the pages an earlier test rendered (they outlive a request, like a worker)."""
     from django.core.cache import caches
 
     caches["pages"].clear()

@@ -13,6 +13,7 @@ It differs from haystack's own Whoosh backend where the archive needs it to:
 """
 
 import logging
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -253,6 +254,9 @@ class IndexSnapshot:
         self.vectors = VectorCache(settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024)
         self.frequencies = {}
         self.checked = time.monotonic()
+        # A process forked after the snapshot was built (gunicorn --preload, a helper)
+        # must not share its open files: their read positions are shared too.
+        self.pid = os.getpid()
 
     @classmethod
     def build(cls, ix, previous=None):
@@ -300,6 +304,8 @@ class IndexSnapshot:
         return cls(ix, searcher, generation, columns, source_slugs)
 
     def is_current(self):
+        if self.pid != os.getpid():
+            return False
         # Listing the index directory is cheap, but not free: check at most every 50 ms.
         moment = time.monotonic()
         if moment - self.checked < 0.05:

@@ -80,3 +80,44 @@ def test_marks_follow_the_query_of_each_visit(indexed_seed, get_page):
     marked = lambda page: page.html.count("<mark")  # noqa: E731
     assert marked(first) and marked(second)
     assert first.html != second.html
+
+
+def test_a_page_one_worker_rendered_is_served_by_the_others(indexed_demo, get_page, search_calls):
+    from django.core.cache.backends import locmem
+
+    get_page("/search/", {"q": "فلسطين"})
+    # Another gunicorn worker starts with none of this process's memory.
+    locmem._caches.clear()
+    locmem._expire_info.clear()
+    again = get_page("/search/", {"q": "فلسطين"})
+
+    assert again.find_all("ol", class_="results-list")
+    assert search_calls == ["فلسطين"]
+
+
+def test_a_new_release_does_not_serve_pages_rendered_by_the_old_one(indexed_demo, get_page, search_calls, monkeypatch):
+    from archive import views
+
+    get_page("/search/", {"q": "فلسطين"})
+    monkeypatch.setattr(views, "_code_version", lambda: "the next release")
+    get_page("/search/", {"q": "فلسطين"})
+
+    assert search_calls == ["فلسطين", "فلسطين"]
+
+
+def test_the_code_version_changes_with_a_template(tmp_path, settings):
+    from archive import views
+
+    for name in ("archive", "templates", "static"):
+        (tmp_path / name).mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>{{ title }}</p>", encoding="utf-8")
+    settings.BASE_DIR = tmp_path
+    views._code_version.cache_clear()
+    try:
+        before = views._code_version()
+        template.write_text("<h1>{{ title }}</h1>", encoding="utf-8")
+        views._code_version.cache_clear()
+        assert views._code_version() != before
+    finally:
+        views._code_version.cache_clear()
