@@ -322,12 +322,13 @@ def section_http(results):
     ]
     if results.get("extra_http_rows"):
         lines += [
-            "With the page cache on, each worker renders a page's costly part (hits, facets, timeline; an "
-            "article's related articles, neighbours and citations) once per index version and language, then "
-            f"serves it from memory: of each page kind's requests, at most {http['workers']} workers × "
-            f"{fmt(get(http, 'search', 'urls'))} URLs computed their page, and those first renders (with the "
-            "requests queued behind them) make its p95. The rows with the cache off are the cost of pages never "
-            "seen before.",
+            "With the page cache on, a page's costly part (hits, facets, timeline; an article's related "
+            "articles, neighbours and citations) is rendered once per index version, release and language, "
+            "kept in the data directory and served from there by every worker: of each page kind's requests, "
+            f"about {fmt(get(http, 'search', 'urls'))} (the first pass of the rotation) computed their page, and "
+            "those first renders (with the requests queued behind them) make its p95. wrk's rotation asks for "
+            "each URL dozens of times in a run, far more often than researchers repeat one another: the rows "
+            "with the cache off are the cost of pages never seen before.",
             "",
         ]
     lines += [
