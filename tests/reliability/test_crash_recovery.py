@@ -56,9 +56,13 @@ def index_dir(data_dir):
 def index_locked(data_dir):
     """True when some process holds the Whoosh write lock (probed without blocking)."""
     path = index_dir(data_dir) / "MAIN_WRITELOCK"
-    if not path.exists():
+    # Opened read-only, never created: a probe that re-created the lock file while
+    # rebuild_index deletes the old index would make its rmtree fail ("not empty").
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
         return False
-    with open(path, "a") as handle:
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
