@@ -139,11 +139,11 @@ else:
 # The login throttle's counts (archive/throttle.py) must be shared by every gunicorn
 # worker: a file-based cache in the data directory does that on one machine.
 # Rendered results and article pages (the parts that cost: hits, facets, timeline, related
-# articles) are kept under a key that holds the index version (archive/views.py
-# _page_cache), so a change to the archive is never hidden. They are kept in the data
-# directory too, so that a page one worker rendered is served by every worker (with
-# worker-local memory each page was computed once per worker). Each entry is about
-# 40 KB; ARCHIVE_PAGE_CACHE=off turns the cache off.
+# articles) are kept under a key that holds the index version and the code version
+# (archive/views.py _page_cache), so neither a change to the archive nor a new release is
+# ever hidden. They are kept in the data directory, so that a page one worker rendered is
+# served by every worker (in each worker's memory, each page was computed once per
+# worker). Each entry is about 40 KB; ARCHIVE_PAGE_CACHE=off turns the cache off.
 _PAGE_CACHE_ENTRIES = int(os.environ.get("ARCHIVE_PAGE_CACHE_ENTRIES", "2000"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
