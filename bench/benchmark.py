@@ -4,7 +4,7 @@
 
 Each step writes its figures into WORKDIR/results.json; ``report`` renders them
 into docs/benchmarks.md.  Steps (in order): corpus, import_db, import, rebuild,
-search, tantivy, default_whoosh, reloaded, http, profile, report.
+search, tantivy, default_whoosh, reloaded, http, engine_http, profile, report.
 """
 
 import argparse
@@ -35,6 +35,7 @@ STEPS = (
     "default_whoosh",
     "reloaded",
     "http",
+    "engine_http",
     "profile",
     "report",
 )
@@ -206,7 +207,10 @@ class Bench:
     def step_tantivy(self):
         out = self.workdir / "tantivy.json"
         self.run(
-            [PYTHON, REPO / "bench" / "tantivy_floor.py", self.queries_path, out, "--index", self.workdir / "tantivy"],
+            [
+                PYTHON, REPO / "bench" / "tantivy_floor.py", self.queries_path, out,
+                "--index", self.workdir / "tantivy", "--keep-index",
+            ],
             env=self.env(),
             capture=False,
         )
@@ -215,7 +219,10 @@ class Bench:
     def step_default_whoosh(self):
         out = self.workdir / "default_whoosh.json"
         self.run(
-            [PYTHON, REPO / "bench" / "default_whoosh.py", self.queries_path, out, "--index", self.workdir / "default-whoosh"]
+            [
+                PYTHON, REPO / "bench" / "default_whoosh.py", self.queries_path, out,
+                "--index", self.workdir / "default-whoosh", "--keep-index",
+            ]
             + (["--limit", self.args.compare_articles] if self.args.compare_articles else []),
             env=self.env(),
             capture=False,
@@ -253,6 +260,34 @@ class Bench:
         uncached = read_json(out)
         uncached["label"] = "page cache off (every page computed)"
         self.save("extra_http_rows", [uncached])
+
+    def step_engine_http(self):
+        # The same results page with tantivy and with haystack's default Whoosh behind it,
+        # on the indexes their steps left; every page computed, as in the cache-off row.
+        duration = "10" if self.quick else "30"
+        rows = []
+        for engine, index, label, role in (
+            ("tantivy", self.workdir / "tantivy", "on tantivy (same analyzed terms)", "floor"),
+            ("default", self.workdir / "default-whoosh", "on haystack's default Whoosh", "default install"),
+        ):
+            if not index.exists():
+                self.log(f"engine_http: no index at {index} (run the tantivy and default_whoosh steps first)")
+                continue
+            out = self.workdir / f"http-{engine}.json"
+            self.run(
+                [
+                    PYTHON, REPO / "bench" / "http_bench.py", self.queries_path, out, "--duration", duration,
+                    "--app", "engine_pages:application", "--search-only",
+                ],
+                env=self.env(ARCHIVE_BENCH_ENGINE=engine, ARCHIVE_BENCH_ENGINE_INDEX=str(index)),
+                capture=False,
+            )
+            row = read_json(out)
+            row.update(label=label + ", every page computed", role=role)
+            rows.append(row)
+            if not self.args.keep:
+                shutil.rmtree(index, ignore_errors=True)
+        self.save("engine_http_rows", rows)
 
     def step_profile(self):
         out = self.workdir / "profile.json"

@@ -22,23 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import by_kind, django_setup, dir_bytes, read_json, summary_ms, write_json  # noqa: E402
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("queries")
-    parser.add_argument("out")
-    parser.add_argument("--index", required=True)
-    parser.add_argument("--limit", type=int)
-    args = parser.parse_args(argv)
-    index_dir = Path(args.index)
-    if index_dir.exists():
-        shutil.rmtree(index_dir)
-
-    django_setup()
-    import datetime as dt
-
+def plain_connection(index_dir):
+    """Register haystack's default Whoosh engine on ``index_dir``; return (backend, search index)."""
     from django.conf import settings
     from haystack import connections, indexes
-    from haystack.query import SearchQuerySet
     from haystack.utils.loading import UnifiedIndex
 
     from archive.models import Article
@@ -77,8 +64,45 @@ def main(argv=None):
     unified = UnifiedIndex()
     unified.build(indexes=[PlainArticleIndex()])
     connections["plain"]._index = unified
-    backend = connections["plain"].get_backend()
-    index = unified.get_index(Article)
+    return connections["plain"].get_backend(), unified.get_index(Article)
+
+
+def plain_search(text, *, sources=(), low=None, high=None, start=0, size=20):
+    """Search as haystack's documentation does: return (count, articles, facet counts)."""
+    from haystack.query import SearchQuerySet
+
+    from archive.models import Article
+
+    sqs = SearchQuerySet(using="plain").models(Article).raw_search(text.replace("=", ""))
+    if len(sources) == 1:
+        sqs = sqs.filter(source=sources[0])
+    elif sources:
+        sqs = sqs.filter(source__in=list(sources))
+    if low is not None:
+        sqs = sqs.filter(published__gte=low)
+    if high is not None:
+        sqs = sqs.filter(published__lt=high)
+    sqs = sqs.facet("source").facet("year").load_all()
+    articles = [result.object for result in sqs[start : start + size]]
+    return sqs.count(), articles, sqs.facet_counts()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("queries")
+    parser.add_argument("out")
+    parser.add_argument("--index", required=True)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--keep-index", action="store_true", help="leave the index for the engine_http step")
+    args = parser.parse_args(argv)
+    index_dir = Path(args.index)
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+
+    django_setup()
+    import datetime as dt
+
+    backend, index = plain_connection(index_dir)
 
     queryset = index.index_queryset().order_by("pk")
     pks = list(queryset.values_list("pk", flat=True))
@@ -96,17 +120,12 @@ def main(argv=None):
     }
 
     def run(query):
-        text = query["q"].replace("=", "")
-        sqs = SearchQuerySet(using="plain").models(Article).raw_search(text)
+        low = high = None
         if query.get("filtered"):
             low = dt.datetime.fromisoformat(query["date_from"]).replace(tzinfo=dt.timezone.utc)
             high = dt.datetime.fromisoformat(query["date_to"]).replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
-            sqs = sqs.filter(source=query["sources"][0], published__gte=low, published__lt=high)
-        sqs = sqs.facet("source").facet("year").load_all()
-        results = list(sqs[:20])
-        articles = [r.object for r in results]
-        sqs.facet_counts()
-        return sqs.count(), articles
+        count, articles, _facets = plain_search(query["q"], sources=query.get("sources") or (), low=low, high=high)
+        return count, articles
 
     queries = read_json(args.queries)
     t0 = time.perf_counter()
@@ -132,7 +151,8 @@ def main(argv=None):
     }
     write_json(args.out, result)
     print({k: v for k, v in result.items() if k not in ("warm_by_kind", "counts")})
-    shutil.rmtree(index_dir, ignore_errors=True)
+    if not args.keep_index:
+        shutil.rmtree(index_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ page of every query of the query set (``/search/?q=…`` with and without the so
 and date filters), then article pages (``/articles/<id>/``) of a fixed sample.
 Each worker's peak resident memory (VmHWM in /proc/<pid>/status) is read at the
 end.  Traffic goes only to 127.0.0.1 and every run is bounded by ``--duration``.
+
+``--app engine_pages:application --search-only`` serves the results page with another
+search engine behind it (bench/engine_pages.py) and measures that page alone.
 """
 
 import argparse
@@ -134,6 +137,8 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--app", default="archive.wsgi", help="the WSGI application (bench/engine_pages.py: another engine)")
+    parser.add_argument("--search-only", action="store_true", help="measure the results page only")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         write_json(args.out, {"error": "wrk is not installed (apt-get install wrk)"})
@@ -151,7 +156,9 @@ def main(argv=None):
     gunicorn = subprocess.Popen(
         [
             str(REPO / ".venv" / "bin" / "gunicorn"),
-            "archive.wsgi",
+            "--pythonpath",
+            str(REPO / "bench"),
+            args.app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -167,7 +174,7 @@ def main(argv=None):
     try:
         wait_ready(base, workdir / "gunicorn.log")
         searches = [search_path(q) for q in queries]
-        articles = article_paths(env)
+        articles = [] if args.search_only else article_paths(env)
         result = {"workers": args.workers, "connections": args.connections, "duration_s": args.duration}
         # The first search of each worker opens the index (the "cold" query); time it apart.
         t0 = time.perf_counter()
@@ -176,9 +183,11 @@ def main(argv=None):
         result["first_search_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         # The floor of Django + gunicorn on this machine in this run: a page of the same
         # layout without search or database (the help page).
-        result["plain"] = run_wrk(base, ["/help/"], args.duration, args.connections, args.threads, workdir, "plain")
+        if not args.search_only:
+            result["plain"] = run_wrk(base, ["/help/"], args.duration, args.connections, args.threads, workdir, "plain")
         result["search"] = run_wrk(base, searches, args.duration, args.connections, args.threads, workdir, "search")
-        result["article"] = run_wrk(base, articles, args.duration, args.connections, args.threads, workdir, "article")
+        if not args.search_only:
+            result["article"] = run_wrk(base, articles, args.duration, args.connections, args.threads, workdir, "article")
         workers = worker_pids(gunicorn.pid)
         result["worker_vmhwm_mb"] = [round((vm_hwm_kb(pid) or 0) / 1024, 1) for pid in workers]
         result["master_vmhwm_mb"] = round((vm_hwm_kb(gunicorn.pid) or 0) / 1024, 1)

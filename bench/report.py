@@ -342,12 +342,41 @@ def section_http(results):
         rows, mem = _http_rows(label, data)
         lines += rows
         memory += mem
+    engines = [row for row in results.get("engine_http_rows", []) if "p50" in row.get("search", {})]
+    for engine in engines:
+        row = engine["search"]
+        lines.append(
+            f"| results `/search/?q=…`, {engine['label']} | {fmt(row['requests'])} | {fmt(row['requests_per_s'])} | "
+            f"{fmt(row['p50'])} | {fmt(row['p95'])} | {fmt(row['p99'])} | {row['errors_status']}/{row['errors_timeout']} | "
+            f"{engine['role']} | — |"
+        )
     lines += ["", "Peak RSS (VmHWM) per gunicorn worker (target ≤ 300 MB):", "", *memory, ""]
+    computed = next(
+        (extra["search"] for extra in results.get("extra_http_rows", []) if "p50" in extra.get("search", {})), None
+    )
+    if engines and computed:
+        ratios = [
+            f"the page {engine['label'].split(',')[0]} serves {ratio(engine['search']['requests_per_s'], computed['requests_per_s'])} "
+            f"the archive's requests/s, and the archive's p95 is {ratio(computed['p95'], engine['search']['p95'])} its p95"
+            for engine in engines
+        ]
+        lines += [
+            "The results page with another engine behind it (`bench/engine_pages.py`): the archive's own Django "
+            "application, form, template and database, with the search engine swapped, every page computed; "
+            "these pages mark no matches (each hit shows its article's lead) and draw no timeline, so they do "
+            "less than the archive's. Against the archive's computed results page (page cache off), "
+            + "; ".join(ratios) + ".",
+            "",
+        ]
+    else:
+        lines += [
+            "No page was measured on tantivy or haystack's default Whoosh in this run (the engine_http step); "
+            "their engine-only cost is in the search table above.",
+            "",
+        ]
     lines += [
-        "There is no tantivy or default-haystack counterpart of these two figures: neither has a results page; "
-        "their engine-only cost is in the search table above. The plain page is the floor of Django and gunicorn "
-        "on this machine in the same run (the same layout, without search or database): the machine's speed "
-        "changes from run to run, so compare the pages with it.",
+        "The plain page is the floor of Django and gunicorn on this machine in the same run (the same layout, "
+        "without search or database): the machine's speed changes from run to run, so compare the pages with it.",
         "",
     ]
     return lines

@@ -214,6 +214,7 @@ def main(argv=None):
     parser.add_argument("out")
     parser.add_argument("--index", required=True)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--keep-index", action="store_true", help="leave the index for the engine_http step")
     args = parser.parse_args(argv)
     django_setup()
     import tantivy  # noqa: F401
@@ -237,7 +238,8 @@ def main(argv=None):
     }
     write_json(args.out, result)
     print({k: v for k, v in result.items() if k not in ("warm_by_kind", "counts")})
-    shutil.rmtree(index_dir, ignore_errors=True)
+    if not args.keep_index:
+        shutil.rmtree(index_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
