@@ -356,8 +356,8 @@ def section_http(results):
     )
     if engines and computed:
         ratios = [
-            f"the page {engine['label'].split(',')[0]} serves {ratio(engine['search']['requests_per_s'], computed['requests_per_s'])} "
-            f"the archive's requests/s, and the archive's p95 is {ratio(computed['p95'], engine['search']['p95'])} its p95"
+            f"the page {engine['label'].split(',')[0]} serves {ratio(engine['search']['requests_per_s'], computed['requests_per_s'], 2)} "
+            f"the archive's requests/s, and the archive's p95 is {ratio(computed['p95'], engine['search']['p95'], 2)} its p95"
             for engine in engines
         ]
         lines += [
