@@ -25,11 +25,15 @@ never reaching for the root, so a stem is the key of one family of forms.
    must leave three when final (قالت), and then ends the stripping.  The
    dual ان alone is never stripped (لبنان, إيران, مكان, بيان).
 3. ``STEMS`` lists words whose first or last letters only look like
-   affixes (وزير, بيان, لبنان; وجه, بيت) and a few irregular families (سنة,
-   سنوات, سنتين).  Every proclitic split is tried, least stripped first,
-   and stemming stops at the first form on the way that is listed.
+   affixes (وزير, بيان, لبنان; وجه, بيت), a few irregular families (سنة,
+   سنوات, سنتين; امرأة, نساء) and the broken plurals of
+   ``broken_plurals.py``, which get their singular's stem (مدارس meets
+   مدرسة).  Every proclitic split is tried, least stripped first, and
+   stemming stops at the first form on the way that is listed, so a listed
+   plural keeps its clitics' stripping (والمدارس, مدارسها).
 """
 
+from archive.analysis.broken_plurals import BROKEN_PLURALS
 from archive.analysis.normalize import ALEF, WAW, YEH, normalize
 
 _ARTICLE_PREFIXES = (
@@ -103,8 +107,33 @@ _SHORT_STEM_WORDS = """
 """
 
 # Irregular families, and a nisba that would meet an unrelated frequent
-# word (تركي would become ترك, "he left").
+# word (تركي would become ترك, "he left").  امرأة would lose its teh marbuta
+# and alef and meet أمر ("order"); المرأة, which drops the alef of wasl,
+# would not meet it at all.
 _IRREGULAR = {
+    "امرأة": "امرأة",
+    "امرأت": "امرأة",
+    "مرأة": "امرأة",
+    # تعزية ("condolence") would become تعز, the Yemeni city.
+    "تعزية": "تعزية",
+    "تعزيت": "تعزية",
+    "تعاز": "تعزية",
+    "تعازي": "تعزية",
+    # مدني ("civil") would meet مدن ("cities") and, through it, مدينة.
+    "مدني": "مدني",
+    # Nisbas of listed short stems: الصحية meets الصحة, and اللغوية, whose
+    # lam would otherwise be taken for a particle after the article, meets اللغة.
+    "صحي": "صح",
+    "لغوي": "لغ",
+    # تمرين ("exercise") and تأمين ("insurance") would lose ين and meet تمر
+    # ("dates") and تام ("complete").
+    "تمرين": "تمرين",
+    "تأمين": "تأمين",
+    # آفة ("pest") would meet آلاف ("thousands") and, through it, ألف.
+    "آفة": "آفة",
+    "آفات": "آفة",
+    "الآفة": "آفة",
+    "الآفات": "آفة",
     "سنة": "سن",
     "سنو": "سن",
     "سنت": "سن",
@@ -121,6 +150,16 @@ _IRREGULAR = {
     "تالله": "الله",
     "اللهم": "الله",
 }
+
+
+# Verbal nouns of the مفاعلة pattern.  Once teh marbuta is folded they read as
+# a مفاعل broken plural with "his" (ملاحقة as ملاحق + ه) and would meet that
+# plural's singular (ملحق "annex"); they keep a stem of their own, as do their
+# plural and their form before a pronoun (ملاحقات, ملاحقته).
+_PATTERN_III_NOUNS = """
+مبالغة متاجرة محاكمة محاورة مداخلة مساءلة مصادرة مصالحة مظاهرة معاهدة ملاحقة
+مناظرة مواكبة
+"""
 
 
 def _proclitic_splits(word):
@@ -219,8 +258,9 @@ def _suffix_forms(word):
     return forms
 
 
-def _stem(word):
-    stems = STEMS
+def _stem(word, stems=None):
+    if stems is None:
+        stems = STEMS
     chains = [(_suffix_forms(rest), minimum) for rest, minimum in _proclitic_splits(word)]
     for forms, minimum in chains:
         for form in forms:
@@ -247,6 +287,18 @@ def _build_stems():
         forms = _suffix_forms(normalize(word))
         stems.update(dict.fromkeys(forms, forms[-1]))
     stems.update({normalize(form): normalize(stem) for form, stem in _IRREGULAR.items()})
+    for word in _PATTERN_III_NOUNS.split():
+        word = normalize(word)
+        base = word[:-1]
+        stems.update(dict.fromkeys((word, base + _TEH, base + _FEMININE_PLURAL), word))
+    # A plural takes its singular's stem as the lists above make it (وزراء
+    # meets وزير, which is listed), and replaces a listed form of its own.
+    plurals = {}
+    for line in BROKEN_PLURALS.strip().splitlines():
+        singular, *forms = (normalize(word) for word in line.split())
+        singular_stem = _stem(singular, stems)
+        plurals.update(dict.fromkeys(forms, singular_stem))
+    stems.update(plurals)
     return stems
 
 

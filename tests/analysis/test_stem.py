@@ -1,6 +1,7 @@
 import pytest
 
 from archive.analysis import stem as stem_module
+from archive.analysis.broken_plurals import BROKEN_PLURALS
 from archive.analysis.normalize import normalize
 from archive.analysis.stem import STEMS, stem
 
@@ -94,6 +95,13 @@ def test_first_letters_that_only_look_like_proclitics_stay(word, expected):
         ("مدني", "مدينة"),
         ("تركيا", "ترك"),
         ("لغة", "بلغ"),
+        ("امرأة", "أمر"),
+        ("تمرين", "تمر"),
+        ("تأمين", "تام"),
+        ("تعزية", "تعز"),
+        ("الآفة", "ألف"),
+        ("المدنيين", "المدن"),
+        ("بنات", "نات"),
     ],
 )
 def test_different_words_stay_apart(first, second):
@@ -146,7 +154,69 @@ def test_our_is_not_stripped_after_alef_waw_or_yeh():
 
 
 def test_broken_plural_of_a_teh_final_root_keeps_its_at():
-    assert stem("اوقات") == stem("اوقاتها") == stem("الاوقات") == "اوقات"
+    assert stem("اموات") == stem("امواتهم") == stem("الاموات") == "اموات"
+
+
+@pytest.mark.parametrize(
+    "plural, singular",
+    [
+        ("مدارس", "مدرسة"),
+        ("والمدارس", "المدرسة"),
+        ("أطفالهم", "طفل"),
+        ("للأطفال", "الطفل"),
+        ("الوزراء", "وزير"),
+        ("رؤساء", "الرئيس"),
+        ("أيام", "يوم"),
+        ("الأيام", "اليوم"),
+        ("مشاريعها", "مشروع"),
+        ("القضايا", "قضية"),
+        ("ليال", "ليلة"),
+        ("الليالي", "ليلة"),
+        ("الأهالي", "أهل"),
+        ("آلاف", "ألف"),
+        ("بنات", "بنت"),
+        ("المياه", "ماء"),
+        ("حقوق", "حق"),
+        ("التمور", "تمر"),
+        ("التمارين", "تمرين"),
+        ("أوقات", "وقت"),
+        ("وزراء", "وزير"),
+    ],
+)
+def test_broken_plural_meets_its_singular(plural, singular):
+    assert stem(normalize(plural)) == stem(normalize(singular))
+
+
+def test_every_listed_broken_plural_meets_its_singular():
+    for line in BROKEN_PLURALS.strip().splitlines():
+        singular, *plurals = line.split()
+        assert {stem(normalize(plural)) for plural in plurals} == {stem(normalize(singular))}, line
+
+
+def test_no_broken_plural_is_listed_twice():
+    plurals = [normalize(word) for line in BROKEN_PLURALS.strip().splitlines() for word in line.split()[1:]]
+    assert len(plurals) == len(set(plurals))
+
+
+@pytest.mark.parametrize(
+    "masdar, plural",
+    [("ملاحقة", "ملاحق"), ("المصالحة", "مصالح"), ("المظاهرات", "مظاهر"), ("محاكمته", "المحاكم")],
+)
+def test_pattern_three_verbal_noun_is_not_a_plural_with_his(masdar, plural):
+    assert stem(normalize(masdar)) != stem(normalize(plural))
+
+
+def test_pattern_three_verbal_noun_keeps_its_family():
+    assert len(stems_of("ملاحقة الملاحقة ملاحقات ملاحقته وملاحقتهم")) == 1
+
+
+def test_woman_family_meets_its_suppletive_plural():
+    assert len(stems_of("امرأة المرأة امرأتين امرأته للمرأة نساء النساء للنساء")) == 1
+
+
+def test_nisba_of_a_listed_short_stem_meets_it():
+    assert stem(normalize("الصحية")) == stem(normalize("الصحة"))
+    assert stem(normalize("اللغوية")) == stem(normalize("اللغة"))
 
 
 def test_two_letter_words_and_other_scripts_are_unchanged():

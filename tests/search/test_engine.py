@@ -221,3 +221,19 @@ def test_prefix_that_is_a_stop_word_still_expands(search_index):
     page = article_search(params=SearchParams(q="أما*"))
     assert not page.error
     assert {hit.article.external_id for hit in page.hits} == {"pfx-1", "pfx-2"}
+
+
+@pytest.mark.django_db
+def test_singular_finds_broken_plural_and_marks_it(search_index):
+    from archive.models import Article
+
+    Article.objects.create(external_id="bp-1", title="عودة الدراسة", body="فتحت المدارس أبوابها للأطفال.")
+    Article.objects.create(external_id="bp-2", title="خبر", body="زار الوزير مدرسة في القرية.")
+    Article.objects.create(external_id="bp-3", title="خبر", body="المدرس يشرح الدرس.")
+    search_index()
+    page = article_search(params=SearchParams(q="مدرسة"))
+    assert {hit.article.external_id for hit in page.hits} >= {"bp-1", "bp-2"}
+    marked = " ".join(next(hit for hit in page.hits if hit.article.external_id == "bp-1").snippets)
+    assert "<mark>المدارس</mark>" in marked
+    assert ids("طفل") == ["bp-1"]
+    assert ids("=مدرسة") == ["bp-2"]

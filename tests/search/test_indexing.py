@@ -31,7 +31,7 @@ def check_index(*args):
 
 
 def make_article(external_id="idx-1", title="قافلة الجمال تعبر الصحراء", **extra):
-    return Article.objects.create(external_id=external_id, title=title, body="نص عن الجمال والقوافل.", **extra)
+    return Article.objects.create(external_id=external_id, title=title, body="نص عن الجمال والرمال.", **extra)
 
 
 def test_saving_an_article_indexes_it(search_index):

@@ -281,3 +281,11 @@ def test_year_facet_counts_undated_hits_without_offering_them_as_a_filter(indexe
     undated = page.html.split('class="facet__undated"')[1].split("</li>")[0]
     assert "غير مؤرَّخ" in undated and '<span class="count">1</span>' in undated
     assert "<a " not in undated
+
+
+def test_singular_finds_and_marks_a_broken_plural(indexed_demo, get_page):
+    # The help page's example: مدرسة finds the demo article about مدارس القرى.
+    page = get_page("/search/", {"q": "مدرسة"})
+
+    assert "وزير التعليم يزور مدارس القرى الجبلية" in page.text
+    assert "مدارس</mark>" in page.html
