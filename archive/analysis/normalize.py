@@ -15,7 +15,11 @@ Every rule maps single characters, so one ``str.translate`` table does the work
 4. Alef with madda, hamza above, hamza below, wasla and the rarer hamza alefs
    (U+0672, U+0673, U+0675) become bare alef.
 5. Alef maksura becomes yeh; Farsi yeh and yeh with small v become yeh;
-   keheh becomes kaf (Persian keyboards type them in Arabic text).
+   keheh becomes kaf (Persian keyboards type them in Arabic text).  The
+   letters that Persian, Urdu and Maghrebi writing add for sounds Arabic
+   lacks, which Arabic news uses in some loanwords and names, become the
+   letter they are written on: veh feh (ڤيتنام/فيتنام), peh beh, tcheh
+   jeem, jeh zain, gaf and swash kaf kaf, qaf with three dots qaf.
 6. Teh marbuta becomes heh; heh with yeh above and heh goal become heh.
 7. Waw with hamza and yeh with hamza become the bare hamza (U+0621).  A
    decomposed waw or yeh followed by the combining hamza above does too.
@@ -63,6 +67,18 @@ FARSI_YEH = "\u06CC"
 YEH_SMALL_V = "\u06CE"
 KAF = "\u0643"
 KEHEH = "\u06A9"
+FEH = "\u0641"
+VEH = "\u06A4"
+BEH = "\u0628"
+PEH = "\u067E"
+JEEM = "\u062C"
+TCHEH = "\u0686"
+ZAIN = "\u0632"
+JEH = "\u0698"
+GAF = "\u06AF"
+SWASH_KAF = "\u06AA"
+QAF = "\u0642"
+QAF_THREE_DOTS_ABOVE = "\u06A8"
 HEH = "\u0647"
 TEH_MARBUTA = "\u0629"
 HEH_YEH_ABOVE = "\u06C0"
@@ -106,6 +122,13 @@ _FOLDS = {
     FARSI_YEH: YEH,
     YEH_SMALL_V: YEH,
     KEHEH: KAF,
+    VEH: FEH,
+    PEH: BEH,
+    TCHEH: JEEM,
+    JEH: ZAIN,
+    GAF: KAF,
+    SWASH_KAF: KAF,
+    QAF_THREE_DOTS_ABOVE: QAF,
     TEH_MARBUTA: HEH,
     HEH_YEH_ABOVE: HEH,
     HEH_GOAL: HEH,

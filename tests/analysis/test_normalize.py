@@ -60,6 +60,30 @@ def test_keheh_becomes_kaf():
     assert normalize("کتاب") == "كتاب"
 
 
+def test_veh_becomes_feh():
+    assert normalize("ڤيتنام") == normalize("فيتنام")
+
+
+def test_peh_becomes_beh():
+    assert normalize("پاكستان") == "باكستان"
+
+
+def test_tcheh_becomes_jeem():
+    assert normalize("چاي") == "جاي"
+
+
+def test_jeh_becomes_zain():
+    assert normalize("ژان") == "زان"
+
+
+def test_gaf_and_swash_kaf_become_kaf():
+    assert normalize("گوگل") == normalize("ڪوكل") == "كوكل"
+
+
+def test_qaf_with_three_dots_becomes_qaf():
+    assert normalize("ڨالمة") == normalize("قالمة")
+
+
 def test_teh_marbuta_becomes_heh():
     assert normalize("مدرسة") == "مدرسه"
 
