@@ -20,6 +20,9 @@ from archive.analysis.stopwords import STOP_WORDS
 from archive.analysis.tokenize import ARABIC_ABBREVIATION, ARABIC_LETTERS, match_term, tokenize
 
 FRAGMENT_CONTEXT_CHARS = 90
+# Matches close together share a fragment, up to about three lines of text: an
+# article that repeats the word would otherwise make one fragment of a paragraph.
+MAX_FRAGMENT_CHARS = 3 * FRAGMENT_CONTEXT_CHARS
 _MAX_PROBE_HITS = 200
 MAX_FRAGMENTS = 3
 _CACHE_SIZE = 256
@@ -208,10 +211,16 @@ class Highlighter:
         def add(start, end, paragraph_start):
             left = max(paragraph_start, _word_boundary(text, max(0, start - context), backwards=True))
             right = min(_paragraph_end(text, end), _word_boundary(text, min(len(text), end + context), backwards=False))
-            if windows and left <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], right)
-                windows[-1][2].append((start, end))
+            last = windows[-1] if windows else None
+            if last and end <= last[1]:
+                last[2].append((start, end))
+            elif last and left <= last[1] and right - last[0] <= MAX_FRAGMENT_CHARS:
+                last[1] = max(last[1], right)
+                last[2].append((start, end))
             else:
+                # A full fragment ends where the next one begins: no text is shown twice.
+                if last and left < last[1]:
+                    left = min(start, last[1])
                 windows.append([left, right, [(start, end)]])
 
         found = self._word_spans(text)

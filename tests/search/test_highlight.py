@@ -72,6 +72,21 @@ def test_fragments_show_context_around_matches_in_several_paragraphs():
     assert fragments[0].startswith("…") or fragments[0].startswith("في")
 
 
+def test_a_word_repeated_through_a_paragraph_gives_short_fragments():
+    import re
+
+    from archive.search.highlight import MAX_FRAGMENT_CHARS
+
+    body = " ".join(f"قالت المرأة {n} كلاما عن النساء في المدينة" for n in range(60))
+    fragments = Highlighter(stems=stems("المرأة")).fragments(body)
+    assert len(fragments) == 3
+    texts = [re.sub(r"<[^>]+>|…", "", str(fragment)).strip() for fragment in fragments]
+    # Bounded: a full fragment's last match may bring its context (a word boundary) with it.
+    assert all(len(text) <= MAX_FRAGMENT_CHARS + 120 for text in texts)
+    assert all(marked(fragment) for fragment in fragments)
+    assert len(set(texts)) == 3
+
+
 def test_no_fragments_without_a_match():
     assert Highlighter(stems=stems("غزة")).fragments("نص لا يذكرها") == []
 
