@@ -3,11 +3,17 @@
 from haystack import indexes
 
 from archive.analysis.analyzers import ArabicAnalyzer, ArabicExactAnalyzer
+from archive.analysis.version import analysis_version
 from archive.models import Article
 from archive.search.fields import AnalyzedField, KeywordField, SortableIntegerField
 
 # Undated articles sort after dated ones and fall outside every date range.
 UNDATED = -(2**62)
+
+
+def index_revision(content_hash):
+    """Return what the index records of an article's version: its content and the analysis that indexed it."""
+    return f"{content_hash}.{analysis_version()}"
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -20,8 +26,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     source = KeywordField()
     article_id = SortableIntegerField(model_attr="pk")
     published = SortableIntegerField()
-    # The database row's version, so that check_index can find stale entries.
-    revision = KeywordField(model_attr="content_hash")
+    # The database row's version and the analysis's, so that check_index finds entries
+    # that are stale because the article changed or because the Arabic analysis did.
+    revision = KeywordField()
 
     def get_model(self):
         return Article
@@ -43,6 +50,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_source(self, article):
         return article.source.slug if article.source_id else ""
+
+    def prepare_revision(self, article):
+        return index_revision(article.content_hash)
 
     def prepare_published(self, article):
         return int(article.published.timestamp()) if article.published else UNDATED

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from archive.models import Article, PendingIndexUpdate
 from archive.search.backend import IndexBusy, backend
+from archive.search_indexes import index_revision
 
 logger = logging.getLogger(__name__)
 
@@ -214,11 +215,16 @@ def _indexed_revisions(search_backend):
 def index_compare():
     """Compare database and index; return counts and id lists: missing, stale, orphaned, duplicated."""
     indexed, duplicates = _indexed_revisions(backend())
-    database = dict(Article.objects.values_list("id", "content_hash").iterator(chunk_size=10_000))
+    database = {
+        article_id: index_revision(content_hash)
+        for article_id, content_hash in Article.objects.values_list("id", "content_hash").iterator(chunk_size=10_000)
+    }
     missing = sorted(set(database) - set(indexed))
     orphaned = sorted(set(indexed) - set(database))
     stale = sorted(i for i in set(database) & set(indexed) if database[i] != indexed[i])
+    current = index_revision("")
     return {
+        "other_analysis": sum(not revision.endswith(current) for revision in indexed.values()),
         "database": len(database),
         "indexed": len(indexed),
         "missing": missing,

@@ -152,7 +152,7 @@ def test_killed_import_leaves_whole_articles_and_a_rerun_converges(live_data_dir
     assert import_summary(final["summary"]) == (0, 0, BULK, 0, 0), final
     assert final["report"] == {
         "database": BULK + 17, "indexed": BULK + 17, "missing": 0, "stale": 0, "orphaned": 0, "duplicates": 0,
-        "pending": 0,
+        "pending": 0, "other_analysis": 0,
     }
     state = django_script(live_data_dir, INTEGRITY_CHECK.format(path=str(source)))
     assert (state["imported"], state["total"], state["bad"], state["duplicates"]) == (BULK, BULK + 17, [], [])

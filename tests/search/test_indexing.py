@@ -216,3 +216,18 @@ def test_following_the_queue_indexes_each_change_once_and_empties_it(search_inde
     assert found("القطار") == ["f-3"]
     assert found("السفينة") == []
     assert check_index()[0] == 0
+
+
+def test_documents_indexed_by_another_analysis_are_stale_and_repaired(search_index, monkeypatch):
+    make_article()
+    make_article(external_id="idx-2", title="سفينة تعبر البحر")
+    search_index()
+    assert check_index()[0] == 0
+    # A release whose Arabic analysis differs: every document was indexed by the old one.
+    monkeypatch.setattr("archive.search_indexes.analysis_version", lambda: "another")
+    code, out = check_index()
+    assert code == 1 and "stale 2" in out and "from another analysis 2" in out
+    assert "rebuild_index --noinput" in out
+    code, out = check_index("--repair")
+    assert code == 0 and "index and database agree" in out
+    assert "from another analysis 0" in out.splitlines()[-2]

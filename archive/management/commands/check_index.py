@@ -29,6 +29,12 @@ class Command(BaseCommand):
                 returncode=1,
             )
         self.show(report)
+        if report["other_analysis"]:
+            self.stdout.write(
+                f"{report['other_analysis']} documents were indexed by another version of the Arabic "
+                "analysis and are stale; --repair re-indexes them (for most of the archive, "
+                "rebuild_index --noinput is faster)"
+            )
         drift = sum(len(report[key]) for key in ("missing", "stale", "orphaned", "duplicates"))
         if not drift:
             self.stdout.write("index and database agree")
@@ -47,7 +53,7 @@ class Command(BaseCommand):
     def show(self, report):
         self.stdout.write(
             "database {database}, indexed {indexed}, missing {missing}, stale {stale}, orphaned {orphaned}, "
-            "duplicated {duplicates}, queued {pending}".format(
+            "duplicated {duplicates}, queued {pending}, from another analysis {other}".format(
                 database=report["database"],
                 indexed=report["indexed"],
                 missing=len(report["missing"]),
@@ -55,5 +61,6 @@ class Command(BaseCommand):
                 orphaned=len(report["orphaned"]),
                 duplicates=len(report["duplicates"]),
                 pending=report["pending"],
+                other=report["other_analysis"],
             )
         )
