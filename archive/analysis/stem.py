@@ -59,6 +59,8 @@ _MEEM = "\u0645"
 _TEH = "ت"
 _NOT_BEFORE_CONSTRUCT_WAW = (ALEF, _YEH, _HEH, _TEH)
 _PRONOUN_ENDINGS = frozenset(_PRONOUNS + (_OUR, _HEH))
+# What may follow a listed word in one of its own forms: a pronoun, "my", the accusative alef.
+_OWN_ENDINGS = _PRONOUN_ENDINGS | {"", _YEH, ALEF}
 _BEFORE_TEH = _PRONOUN_ENDINGS | {_DUAL, *_PLURALS, _YEH, ALEF}
 _ARTICLE_PARTICLES = ("و", "ب", "ل")
 
@@ -78,6 +80,7 @@ _PROCLITIC_LOOKALIKES = """
 وراثة وسام وصفة وصية وضع ودي ودائع وديعة ودية وداع وهم وهمي وباء وتيرة وزن وزع
 وئام ولادة وليمة ولي وسع وسعة وجدان واشنطن وائل وليام ويلز ويكيبيديا ويكيليكس
 ويندوز واتساب وارسو
+واعد وساطة وقائي ورود وهاب
 بيان بيانات بناء بنى بنية برنامج برامج بلاد بلد بلدان بلدة بلدية بلغ بطولة بطل
 بطالة بطاقة بداية بدء بدل بديل بدائل بريد بحر بحار بحيرة بحث بحوث باحث بشر بشري
 بعثة بعيد بقية باقي بقاء بقايا بلوغ بلاغ بليغ بند بنود بوابة بوادر بواخر بيت بيوت
@@ -87,10 +90,12 @@ _PROCLITIC_LOOKALIKES = """
 بريطانيا بغداد باريس باكستان بلجيكا بكين برلين بروكسل بيروت بوتين بشار باراك
 بايدن بايرن برشلونة بوينغ بوينج بنيامين بنغازي بنغلاديش بنجلاديش بولندا بوليفيا
 بوسطن بيتر براون بخاري بطرس بعلبك بلقيس بريكس
+بالغ بدني بدين بادية بارد بارحة بطارية بنين بقاع بابا بنتاغون بنتاجون بوسنة
 لبنان ليبيا ليبيريا لجنة لجان لندن لاعب لاعبة لقاء لقاءات لحظة لحظات لعبة لعب
 لوحة لوائح لائحة لائق ليلة ليالي لواء لغة لغات لقب لجوء لاجئ لاجئين لحم لحوم
 لسان لون ليمون لاتيني لوبي لياقة لهجة لطيف لمس لبن لبنة لقاح لافت لافتة لاحق
 لاحظ لحق ليبرالي لاسلكي ليون لويس لافروف ليفربول لوزان لشبونة ليستر لطفي
+لازم لحاق
 """
 
 # Words whose last letters only look like suffixes: they stem to themselves.
@@ -129,6 +134,13 @@ _IRREGULAR = {
     # ("dates") and تام ("complete").
     "تمرين": "تمرين",
     "تأمين": "تأمين",
+    # آلية ("mechanism") reads as the article and يه, and آليات as the article and
+    # يات, also after و and ل (وآليات); بآلية stays ambiguous with باليه ("ballet").
+    "آلية": "آلية",
+    "آليات": "آلية",
+    "وآليات": "آلية",
+    "لآليات": "آلية",
+    "بآليات": "آلية",
     # آفة ("pest") would meet آلاف ("thousands") and, through it, ألف.
     "آفة": "آفة",
     "آفات": "آفة",
@@ -151,6 +163,14 @@ _IRREGULAR = {
     "اللهم": "الله",
 }
 
+
+# مائة and مئة ("hundred") are one word in its older and newer spelling, also in
+# the hundreds from 300 to 900; مائة would otherwise lose its teh marbuta and meet
+# ماء ("water").  مائتان/مئتين ("two hundred") and مئات ("hundreds") join them.
+_HUNDRED = "مئة"
+_HUNDRED_SPELLINGS = ("مائة", "مئة")
+_HUNDRED_UNITS = ("", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع")
+_HUNDRED_FORMS = ("مائت", "مئت", "مئات")
 
 # Verbal nouns of the مفاعلة pattern.  Once teh marbuta is folded they read as
 # a مفاعل broken plural with "his" (ملاحقة as ملاحق + ه) and would meet that
@@ -267,6 +287,10 @@ def _stem(word, stems=None):
             # A listed form is a known word: the particle before it may go even
             # when the word's own stem is shorter than the guard.
             if form in stems and len(form) >= minimum:
+                # A listed word that begins like the article (آلاف, ألحان) is that
+                # word only before a pronoun: الافيون is the article and افيون.
+                if form.startswith(_ARTICLE) and forms[0][len(form):] not in _OWN_ENDINGS:
+                    continue
                 return stems[form]
     # No listed form: the most stripped split whose stem stays long enough.
     for forms, minimum in reversed(chains):
@@ -287,6 +311,10 @@ def _build_stems():
         forms = _suffix_forms(normalize(word))
         stems.update(dict.fromkeys(forms, forms[-1]))
     stems.update({normalize(form): normalize(stem) for form, stem in _IRREGULAR.items()})
+    for unit in _HUNDRED_UNITS:
+        for spelling in _HUNDRED_SPELLINGS:
+            stems[normalize(unit + spelling)] = normalize(unit + _HUNDRED)
+    stems.update(dict.fromkeys(map(normalize, _HUNDRED_FORMS), normalize(_HUNDRED)))
     for word in _PATTERN_III_NOUNS.split():
         word = normalize(word)
         base = word[:-1]

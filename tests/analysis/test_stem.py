@@ -47,6 +47,10 @@ def stems_of(words):
         "انتهت انتهى",
         "والد والدة الوالدين والده",
         "الله بالله والله لله",
+        "بالغ البالغ البالغة بالغة البالغين",
+        "لازم اللازم اللازمة لازمة",
+        "آلية الآلية آليات الآليات آلياتها وآليات",
+        "أزمة الأزمة أزمات الأزمات أزماتها",
     ],
 )
 def test_family_conflates(family):
@@ -102,6 +106,13 @@ def test_first_letters_that_only_look_like_proclitics_stay(word, expected):
         ("الآفة", "ألف"),
         ("المدنيين", "المدن"),
         ("بنات", "نات"),
+        ("اللازمة", "الأزمة"),
+        ("البدنية", "الدنيا"),
+        ("الواعدة", "أعد"),
+        ("البادية", "أدى"),
+        ("البنتاغون", "نتاج"),
+        ("الوقائية", "إلقاء"),
+        ("البقاع", "قاع"),
     ],
 )
 def test_different_words_stay_apart(first, second):
@@ -212,6 +223,25 @@ def test_pattern_three_verbal_noun_keeps_its_family():
 
 def test_woman_family_meets_its_suppletive_plural():
     assert len(stems_of("امرأة المرأة امرأتين امرأته للمرأة نساء النساء للنساء")) == 1
+
+
+@pytest.mark.parametrize("word", ["الأفيون", "الأفواه", "الحانات"])
+def test_article_word_is_not_read_as_an_article_like_plural(word):
+    assert stem(normalize(word)) not in {stem(normalize("ألف")), stem(normalize("لحن"))}
+
+
+def test_article_like_plural_keeps_its_pronouns():
+    assert stem(normalize("آلافهم")) == stem(normalize("ألف"))
+    assert stem(normalize("ألحانه")) == stem(normalize("لحن"))
+
+
+def test_both_spellings_of_hundred_meet():
+    assert len(stems_of("مائة مئة المائة بالمئة مئات مائتين مئتين")) == 1
+    assert stem(normalize("ثلاثمائة")) == stem(normalize("ثلاثمئة"))
+
+
+def test_hundred_is_not_water():
+    assert stem(normalize("المائة")) != stem(normalize("الماء"))
 
 
 def test_nisba_of_a_listed_short_stem_meets_it():
