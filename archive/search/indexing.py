@@ -213,7 +213,11 @@ def _indexed_revisions(search_backend):
 
 
 def index_compare():
-    """Compare database and index; return counts and id lists: missing, stale, orphaned, duplicated."""
+    """Compare database and index; return counts and id lists: missing, stale, orphaned, duplicated.
+
+    A document is stale when its article changed or when another version of the
+    Arabic analysis made it; ``other_analysis`` counts the latter.
+    """
     indexed, duplicates = _indexed_revisions(backend())
     database = {
         article_id: index_revision(content_hash)
@@ -224,7 +228,6 @@ def index_compare():
     stale = sorted(i for i in set(database) & set(indexed) if database[i] != indexed[i])
     current = index_revision("")
     return {
-        "other_analysis": sum(not revision.endswith(current) for revision in indexed.values()),
         "database": len(database),
         "indexed": len(indexed),
         "missing": missing,
@@ -232,6 +235,7 @@ def index_compare():
         "orphaned": orphaned,
         "duplicates": sorted(duplicates),
         "pending": index_pending_count(),
+        "other_analysis": sum(not revision.endswith(current) for revision in indexed.values()),
     }
 
 
