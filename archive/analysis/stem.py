@@ -26,7 +26,8 @@ never reaching for the root, so a stem is the key of one family of forms.
    dual ان alone is never stripped (لبنان, إيران, مكان, بيان).
 3. ``STEMS`` lists words whose first or last letters only look like
    affixes (وزير, بيان, لبنان; وجه, بيت), a few irregular families (سنة,
-   سنوات, سنتين; امرأة, نساء) and the broken plurals of
+   سنوات, سنتين; امرأة, نساء; مائة, مئة), the مفاعلة verbal nouns that
+   would read as a plural with "his" (ملاحقة), and the broken plurals of
    ``broken_plurals.py``, which get their singular's stem (مدارس meets
    مدرسة).  Every proclitic split is tried, least stripped first, and
    stemming stops at the first form on the way that is listed, so a listed
