@@ -1,7 +1,10 @@
-"""Request guards that must act before Django reads a request body, and security headers."""
+"""Request guards that must act before Django reads a request body, security headers, the language."""
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 # Public pages allow no inline script or style at all.  The admin's own templates
@@ -56,3 +59,32 @@ class ContentSecurityPolicyMiddleware:
             admin = request.path.startswith("/admin/")
             response["Content-Security-Policy"] = ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
         return response
+
+
+class ArabicFirstLocaleMiddleware(LocaleMiddleware):
+    """Choose the interface language: the reader's choice with the language switch, else Arabic.
+
+    Pages do not follow the browser's Accept-Language: the archive is Arabic first, and a
+    reader meets its right-to-left interface until they ask for English (the switch sets
+    a cookie). The API, whose clients are programs, still follows Accept-Language.
+    """
+
+    def process_request(self, request):
+        if _is_api(request):
+            return super().process_request(request)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES) or not translation.check_for_language(language):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if _is_api(request):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def _is_api(request):
+    return request.path_info.startswith("/api/")

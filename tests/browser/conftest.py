@@ -81,14 +81,17 @@ def open_page(browser, archive_url, outside_requests, console_errors):
         else:
             route.continue_()
 
-    def open_(path="/", *, language="ar", viewport=DESKTOP, javascript=True):
+    def open_(path="/", *, language="ar", viewport=DESKTOP, javascript=True, browser_locale=None):
         context = browser.new_context(
             viewport=viewport,
-            locale="ar" if language == "ar" else "en-GB",
+            locale=browser_locale or ("ar" if language == "ar" else "en-GB"),
             java_script_enabled=javascript,
             accept_downloads=True,
         )
         contexts.append(context)
+        if language != "ar":
+            # The reader's choice with the language switch: pages do not follow the browser's locale.
+            context.add_cookies([{"name": "django_language", "value": language, "url": archive_url}])
         context.route("**/*", guard)
         page = context.new_page()
         page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)

@@ -116,6 +116,13 @@ def test_the_arabic_face_is_loaded_from_this_site(open_page):
     assert 1.7 <= line_height <= 2.1
 
 
+def test_a_browser_set_to_english_meets_the_arabic_interface(open_page):
+    page = open_page("/", browser_locale="en-US")
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    assert page.get_by_role("button", name="English").is_visible()
+
+
 def test_english_switch_flips_the_page_to_left_to_right(open_page):
     page = open_page("/articles/0vq2f/")
     assert page.evaluate("document.documentElement.dir") == "rtl"

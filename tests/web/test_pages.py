@@ -88,6 +88,19 @@ def test_language_switch_sets_english_and_back(indexed_demo, client):
     assert '<html lang="ar" dir="rtl">' in client.get("/").content.decode()
 
 
+def test_pages_are_arabic_whatever_the_browser_asks_until_the_reader_switches(indexed_demo, client):
+    page = client.get("/help/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/help/"})
+    assert '<html lang="en" dir="ltr">' in client.get("/help/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+
+def test_api_still_follows_the_browser_language(db, client):
+    response = client.get("/api/search/", {"page_size": "abc"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and response["Content-Language"] == "en"
+
+
 def test_home_shows_size_recent_additions_and_ways_in(indexed_demo, get_page):
     page = get_page("/")
 
