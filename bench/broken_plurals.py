@@ -37,8 +37,6 @@ from archive.analysis.tokenize import TERM_PATTERN, match_term  # noqa: E402
 SHARED = Path(os.environ.get("ARCHIVE_SHARED_DIR") or REPO / ".." / "shared")
 CORPUS = SHARED / "corpora" / "saudinewsnet.jsonl.gz"
 ARABIC_WORD = re.compile(r"[\u0621-\u064a]{3,}")
-# What may follow a plural in one of its own forms: nothing, a pronoun, the accusative alef.
-OWN_ENDINGS = re.compile(r"(|ا|ها|هما|هم|هن|كم|كما|نا|ه|ي)")
 
 
 def corpus_words():
@@ -107,7 +105,7 @@ def review(limit):
             continue
         for rest, form in forms_of(word):
             if form in stemmer.STEMS:
-                if form in listed and not OWN_ENDINGS.fullmatch(rest[len(form):]):
+                if form in listed and rest[len(form):] not in stemmer._OWN_ENDINGS:
                     rows.append((count, word, form, stemmer.stem(word)))
                 break
     for count, word, plural, stem in sorted(rows, reverse=True)[:limit]:
